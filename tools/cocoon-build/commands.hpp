@@ -1,0 +1,11 @@
+#pragma once
+// Each cocoon-build subcommand lives in its own cmd_<name>.cpp and registers itself on the app.
+// A command's callback stores its process exit code in `exit_code`.
+#include <CLI/CLI.hpp>
+
+namespace cocoon::tools::build {
+
+void add_run_command(CLI::App& app, int& exit_code);
+void add_check_command(CLI::App& app, int& exit_code);
+
+}  // namespace cocoon::tools::build

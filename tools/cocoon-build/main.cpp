@@ -1,0 +1,21 @@
+// cocoon-build: what an independent builder runs. Thin layer: parse arguments, call lib/, print,
+// map errors to exit codes (docs/exit-codes.md).
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "common/exit_codes.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"cocoon-build: rebuild Cocoon releases reproducibly and attest to the result"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  cocoon::tools::build::add_run_command(app, exit_code);
+  cocoon::tools::build::add_check_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : cocoon::tools::kExitInvalidInput;
+  }
+  return exit_code;
+}
