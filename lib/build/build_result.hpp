@@ -13,7 +13,7 @@
 namespace cocoon::build {
 
 struct ArtifactResult {
-  std::string name;  // as in the recipe
+  std::string name;            // as in the recipe
   std::filesystem::path path;  // OUT/<name>
   std::uint64_t size = 0;
   std::string sha256;  // hex
@@ -26,7 +26,7 @@ struct ToolVersion {
 
 struct BuildResult {
   Recipe recipe;
-  std::string source_url;   // the URL actually fetched (may be --source)
+  std::string source_url;  // the URL actually fetched (may be --source)
   std::string source_commit;
   std::string source_tree;  // git tree id of the commit
   std::int64_t source_date_epoch = 0;

@@ -16,8 +16,12 @@ using ByteView = std::span<const std::uint8_t>;
 inline ByteView as_bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
-inline Bytes to_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
-inline std::string to_string(ByteView b) { return std::string(b.begin(), b.end()); }
+inline Bytes to_bytes(std::string_view s) {
+  return Bytes(s.begin(), s.end());
+}
+inline std::string to_string(ByteView b) {
+  return std::string(b.begin(), b.end());
+}
 
 // Lower-case hex.
 std::string hex_encode(ByteView data);

@@ -53,8 +53,8 @@ Result<Bytes> read_file(const fs::path& path, std::uint64_t max_bytes) {
   if (::fstat(fd.get(), &st) != 0) return errno_error("cannot stat", path);
   if (S_ISDIR(st.st_mode)) return make_error(Errc::invalid_input, path.string() + " is a directory");
   if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > max_bytes)
-    return make_error(Errc::invalid_input, path.string() + " is larger than the limit of " +
-                                               std::to_string(max_bytes) + " bytes");
+    return make_error(Errc::invalid_input,
+                      path.string() + " is larger than the limit of " + std::to_string(max_bytes) + " bytes");
   Bytes out;
   if (S_ISREG(st.st_mode)) out.reserve(static_cast<size_t>(st.st_size));
   std::uint8_t buf[1 << 16];
@@ -66,8 +66,8 @@ Result<Bytes> read_file(const fs::path& path, std::uint64_t max_bytes) {
     }
     if (n == 0) break;
     if (out.size() + static_cast<size_t>(n) > max_bytes)
-      return make_error(Errc::invalid_input,
-                        path.string() + " is larger than the limit of " + std::to_string(max_bytes) + " bytes");
+      return make_error(Errc::invalid_input, path.string() + " is larger than the limit of " +
+                                                 std::to_string(max_bytes) + " bytes");
     out.insert(out.end(), buf, buf + n);
   }
   return out;
@@ -87,7 +87,8 @@ Status fsync_dir(const fs::path& dir) {
 
 Status write_file_atomic(const fs::path& path, ByteView data, unsigned mode) {
   fs::path dir = path.parent_path();
-  fs::path tmp = (dir.empty() ? fs::path(".") : dir) / ("." + path.filename().string() + ".tmp-" + random_suffix());
+  fs::path tmp =
+      (dir.empty() ? fs::path(".") : dir) / ("." + path.filename().string() + ".tmp-" + random_suffix());
   Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (fd.get() < 0) return errno_error("cannot create", tmp);
   auto fail = [&](std::string_view what) {
@@ -113,7 +114,11 @@ Status write_file_atomic(const fs::path& path, ByteView data, unsigned mode) {
 
 Result<TempDir> TempDir::create(std::string_view prefix) {
   const char* base = std::getenv("TMPDIR");
-  std::string templ = std::string(base && *base ? base : "/tmp") + "/" + std::string(prefix) + "XXXXXX";
+  return create_in(fs::path(base && *base ? base : "/tmp"), prefix);
+}
+
+Result<TempDir> TempDir::create_in(const fs::path& parent, std::string_view prefix) {
+  std::string templ = (parent / (std::string(prefix) + "XXXXXX")).string();
   if (::mkdtemp(templ.data()) == nullptr) return errno_error("cannot create temporary directory", templ);
   return TempDir(fs::path(templ));
 }
@@ -135,7 +140,8 @@ TempDir::~TempDir() {
   // Build trees may contain read-only directories; make them writable so removal succeeds.
   for (auto it = fs::recursive_directory_iterator(path_, fs::directory_options::skip_permission_denied, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory(ec) && !it->is_symlink(ec)) fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+    if (it->is_directory(ec) && !it->is_symlink(ec))
+      fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
   }
   fs::remove_all(path_, ec);
 }

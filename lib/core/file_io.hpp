@@ -17,7 +17,8 @@ Result<std::string> read_text_file(const std::filesystem::path& path, std::uint6
 
 // Atomically replaces `path` with `data`; `mode` is applied to the new file before the rename.
 Status write_file_atomic(const std::filesystem::path& path, ByteView data, unsigned mode = 0644);
-inline Status write_file_atomic(const std::filesystem::path& path, std::string_view data, unsigned mode = 0644) {
+inline Status write_file_atomic(const std::filesystem::path& path, std::string_view data,
+                                unsigned mode = 0644) {
   return write_file_atomic(path, as_bytes(data), mode);
 }
 
@@ -29,6 +30,8 @@ class TempDir {
  public:
   // Created under $TMPDIR (or /tmp) with the given prefix.
   static Result<TempDir> create(std::string_view prefix = "cocoon-");
+  // Created inside `parent` (which must exist).
+  static Result<TempDir> create_in(const std::filesystem::path& parent, std::string_view prefix = "cocoon-");
   TempDir(TempDir&& o) noexcept : path_(std::move(o.path_)) { o.path_.clear(); }
   TempDir& operator=(TempDir&& o) noexcept;
   TempDir(const TempDir&) = delete;

@@ -18,7 +18,8 @@ Result<Json> parse_json(std::string_view text, std::string_view what) {
         if (!seen_keys.empty()) seen_keys.pop_back();
         break;
       case Json::parse_event_t::key:
-        if (!seen_keys.empty() && !seen_keys.back().insert(parsed.get<std::string>()).second && duplicate.empty())
+        if (!seen_keys.empty() && !seen_keys.back().insert(parsed.get<std::string>()).second &&
+            duplicate.empty())
           duplicate = parsed.get<std::string>();
         break;
       default:
@@ -53,13 +54,23 @@ void canonical_string(const std::string& s, std::string& out) {
 
 Status canonical_into(const Json& v, std::string& out) {
   switch (v.type()) {
-    case Json::value_t::null: out += "null"; return Ok{};
-    case Json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; return Ok{};
-    case Json::value_t::number_integer: out += std::to_string(v.get<std::int64_t>()); return Ok{};
-    case Json::value_t::number_unsigned: out += std::to_string(v.get<std::uint64_t>()); return Ok{};
+    case Json::value_t::null:
+      out += "null";
+      return Ok{};
+    case Json::value_t::boolean:
+      out += v.get<bool>() ? "true" : "false";
+      return Ok{};
+    case Json::value_t::number_integer:
+      out += std::to_string(v.get<std::int64_t>());
+      return Ok{};
+    case Json::value_t::number_unsigned:
+      out += std::to_string(v.get<std::uint64_t>());
+      return Ok{};
     case Json::value_t::number_float:
       return make_error(Errc::invalid_input, "canonical JSON has no floating-point numbers");
-    case Json::value_t::string: canonical_string(v.get_ref<const std::string&>(), out); return Ok{};
+    case Json::value_t::string:
+      canonical_string(v.get_ref<const std::string&>(), out);
+      return Ok{};
     case Json::value_t::array: {
       out += '[';
       bool first = true;
@@ -107,6 +118,8 @@ Result<std::string> canonical_json(const Json& value) {
   return out;
 }
 
-std::string pretty_json(const Json& value) { return value.dump(2) + "\n"; }
+std::string pretty_json(const Json& value) {
+  return value.dump(2) + "\n";
+}
 
 }  // namespace cocoon

@@ -34,7 +34,9 @@ struct Error {
   std::string message;  // one line, names what is wrong
 };
 
-inline Error make_error(Errc code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(Errc code, std::string message) {
+  return Error{code, std::move(message)};
+}
 
 // Holds either a value or an Error. Access the value only after checking ok().
 template <typename T>
@@ -95,7 +97,7 @@ using Status = Result<void>;
 #define COCOON_CONCAT(a, b) COCOON_CONCAT_INNER(a, b)
 // COCOON_ASSIGN(auto x, f()) declares x from the value of f() or returns f()'s error.
 #define COCOON_ASSIGN(decl, expr) COCOON_ASSIGN_IMPL(COCOON_CONCAT(cocoon_r_, __LINE__), decl, expr)
-#define COCOON_ASSIGN_IMPL(tmp, decl, expr) \
-  auto tmp = (expr);                        \
+#define COCOON_ASSIGN_IMPL(tmp, decl, expr)     \
+  auto tmp = (expr);                            \
   if (!tmp.ok()) return std::move(tmp).error(); \
   decl = std::move(tmp).value()

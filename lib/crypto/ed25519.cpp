@@ -9,7 +9,9 @@ Status init_sodium() {
   return Ok{};
 }
 
-Ed25519KeyPair::~Ed25519KeyPair() { sodium_memzero(seed.data(), seed.size()); }
+Ed25519KeyPair::~Ed25519KeyPair() {
+  sodium_memzero(seed.data(), seed.size());
+}
 
 Result<Ed25519KeyPair> ed25519_generate() {
   COCOON_TRY(init_sodium());
@@ -45,7 +47,8 @@ Ed25519Signature ed25519_sign(const Ed25519KeyPair& key, ByteView message) {
 bool ed25519_verify(ByteView public_key, ByteView message, ByteView signature) {
   if (public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES) return false;
   if (sodium_init() < 0) return false;
-  return crypto_sign_verify_detached(signature.data(), message.data(), message.size(), public_key.data()) == 0;
+  return crypto_sign_verify_detached(signature.data(), message.data(), message.size(), public_key.data()) ==
+         0;
 }
 
 }  // namespace cocoon::crypto

@@ -14,9 +14,12 @@ namespace {
 
 const EVP_MD* evp_md(HashAlg alg) {
   switch (alg) {
-    case HashAlg::sha256: return EVP_sha256();
-    case HashAlg::sha384: return EVP_sha384();
-    case HashAlg::sha512: return EVP_sha512();
+    case HashAlg::sha256:
+      return EVP_sha256();
+    case HashAlg::sha384:
+      return EVP_sha384();
+    case HashAlg::sha512:
+      return EVP_sha512();
   }
   return EVP_sha256();
 }
@@ -66,23 +69,31 @@ Result<std::uint64_t> stream_file(const std::filesystem::path& path, Sink&& sink
 
 size_t digest_size(HashAlg alg) {
   switch (alg) {
-    case HashAlg::sha256: return 32;
-    case HashAlg::sha384: return 48;
-    case HashAlg::sha512: return 64;
+    case HashAlg::sha256:
+      return 32;
+    case HashAlg::sha384:
+      return 48;
+    case HashAlg::sha512:
+      return 64;
   }
   return 0;
 }
 
 const char* hash_name(HashAlg alg) {
   switch (alg) {
-    case HashAlg::sha256: return "sha256";
-    case HashAlg::sha384: return "sha384";
-    case HashAlg::sha512: return "sha512";
+    case HashAlg::sha256:
+      return "sha256";
+    case HashAlg::sha384:
+      return "sha384";
+    case HashAlg::sha512:
+      return "sha512";
   }
   return "?";
 }
 
-void Hasher::CtxDeleter::operator()(void* ctx) const { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx)); }
+void Hasher::CtxDeleter::operator()(void* ctx) const {
+  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx));
+}
 
 Hasher::Hasher(HashAlg alg) : alg_(alg), ctx_(EVP_MD_CTX_new()) {
   // Allocation failure of a 200-byte context is not a recoverable condition.
@@ -93,7 +104,9 @@ Hasher::Hasher(Hasher&&) noexcept = default;
 Hasher& Hasher::operator=(Hasher&&) noexcept = default;
 Hasher::~Hasher() = default;
 
-void Hasher::reset() { EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_.get()), evp_md(alg_), nullptr); }
+void Hasher::reset() {
+  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_.get()), evp_md(alg_), nullptr);
+}
 
 void Hasher::update(ByteView data) {
   if (!data.empty()) EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_.get()), data.data(), data.size());

@@ -40,12 +40,24 @@ class Hasher {
 };
 
 Bytes digest(HashAlg alg, ByteView data);
-inline Bytes sha256(ByteView data) { return digest(HashAlg::sha256, data); }
-inline Bytes sha256(std::string_view data) { return digest(HashAlg::sha256, as_bytes(data)); }
-inline Bytes sha384(ByteView data) { return digest(HashAlg::sha384, data); }
-inline Bytes sha512(ByteView data) { return digest(HashAlg::sha512, data); }
-inline std::string sha256_hex(ByteView data) { return hex_encode(sha256(data)); }
-inline std::string sha256_hex(std::string_view data) { return hex_encode(sha256(data)); }
+inline Bytes sha256(ByteView data) {
+  return digest(HashAlg::sha256, data);
+}
+inline Bytes sha256(std::string_view data) {
+  return digest(HashAlg::sha256, as_bytes(data));
+}
+inline Bytes sha384(ByteView data) {
+  return digest(HashAlg::sha384, data);
+}
+inline Bytes sha512(ByteView data) {
+  return digest(HashAlg::sha512, data);
+}
+inline std::string sha256_hex(ByteView data) {
+  return hex_encode(sha256(data));
+}
+inline std::string sha256_hex(std::string_view data) {
+  return hex_encode(sha256(data));
+}
 
 // Digest and length of a file, read in large blocks.
 struct FileDigest {

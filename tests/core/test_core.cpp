@@ -1,6 +1,6 @@
+#include <sys/stat.h>
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <sys/stat.h>
 
 #include "core/bytes.hpp"
 #include "core/file_io.hpp"
@@ -20,18 +20,22 @@ TEST_CASE("hex round trip and refusals") {
 }
 
 TEST_CASE("base64 matches RFC 4648 vectors and is strict") {
-  const std::pair<const char*, const char*> vectors[] = {
-      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
-      {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
   for (auto [plain, enc] : vectors) {
     CHECK(base64_encode(as_bytes(plain)) == enc);
     auto d = base64_decode(enc);
     REQUIRE(d.ok());
     CHECK(to_string(*d) == plain);
   }
-  CHECK_FALSE(base64_decode("Zg=").ok());     // wrong length
-  CHECK_FALSE(base64_decode("Zh==").ok());    // non-zero trailing bits
-  CHECK_FALSE(base64_decode("Z===").ok());    // too much padding
+  CHECK_FALSE(base64_decode("Zg=").ok());   // wrong length
+  CHECK_FALSE(base64_decode("Zh==").ok());  // non-zero trailing bits
+  CHECK_FALSE(base64_decode("Z===").ok());  // too much padding
   CHECK_FALSE(base64_decode("Zm9v!A==").ok());
   CHECK_FALSE(base64_decode("Zg==Zg==").ok());  // padding in the middle
 }

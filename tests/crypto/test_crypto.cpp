@@ -9,7 +9,8 @@ using namespace cocoon;
 using namespace cocoon::crypto;
 
 TEST_CASE("SHA-2 known answers") {
-  CHECK(sha256_hex(std::string_view("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(sha256_hex(std::string_view("abc")) ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(hex_encode(sha384(as_bytes("abc"))) ==
         "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7");
   CHECK(hex_encode(sha512(as_bytes("abc"))).substr(0, 32) == "ddaf35a193617abacc417349ae204131");
@@ -42,7 +43,8 @@ TEST_CASE("Ed25519 RFC 8032 test 1 and refusals") {
   CHECK(hex_encode(kp->public_key) == "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
   auto sig = ed25519_sign(*kp, {});
   CHECK(hex_encode(sig) ==
-        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25b"
+        "f5f0595bbe24655141438e7a100b");
   CHECK(ed25519_verify(kp->public_key, {}, sig));
   Bytes msg{1};
   CHECK_FALSE(ed25519_verify(kp->public_key, msg, sig));

@@ -28,21 +28,36 @@ enum ExitCode : int {
 
 inline int exit_code_for(Errc c) {
   switch (c) {
-    case Errc::invalid_input: return kExitInvalidInput;
-    case Errc::io: return kExitIo;
-    case Errc::not_found: return kExitNotFound;
-    case Errc::crypto: return kExitCrypto;
-    case Errc::signature: return kExitSignature;
-    case Errc::expired: return kExitExpired;
-    case Errc::rollback: return kExitRollback;
-    case Errc::log_inconsistent: return kExitLog;
-    case Errc::builder_agreement: return kExitBuilderAgreement;
-    case Errc::hash_mismatch: return kExitHashMismatch;
-    case Errc::mismatch: return kExitNegative;
-    case Errc::build_failed: return kExitBuildFailed;
-    case Errc::network: return kExitNetwork;
-    case Errc::unsupported: return kExitUnsupported;
-    case Errc::internal: return kExitInternal;
+    case Errc::invalid_input:
+      return kExitInvalidInput;
+    case Errc::io:
+      return kExitIo;
+    case Errc::not_found:
+      return kExitNotFound;
+    case Errc::crypto:
+      return kExitCrypto;
+    case Errc::signature:
+      return kExitSignature;
+    case Errc::expired:
+      return kExitExpired;
+    case Errc::rollback:
+      return kExitRollback;
+    case Errc::log_inconsistent:
+      return kExitLog;
+    case Errc::builder_agreement:
+      return kExitBuilderAgreement;
+    case Errc::hash_mismatch:
+      return kExitHashMismatch;
+    case Errc::mismatch:
+      return kExitNegative;
+    case Errc::build_failed:
+      return kExitBuildFailed;
+    case Errc::network:
+      return kExitNetwork;
+    case Errc::unsupported:
+      return kExitUnsupported;
+    case Errc::internal:
+      return kExitInternal;
   }
   return kExitInternal;
 }
