@@ -12,6 +12,7 @@
 #include "build/process.hpp"
 #include "core/file_io.hpp"
 #include "crypto/hash.hpp"
+#include "measure/measurement.hpp"
 #include "source/checkout.hpp"
 
 namespace cocoon::build {
@@ -163,6 +164,14 @@ Status produce_artifacts(const Recipe& recipe, const fs::path& work_tree, std::i
       result.artifacts.push_back(ar);
     }
   }
+  if (recipe.measure) {
+    // The predicted TDX measurements become one more artifact, so every builder's attestation covers
+    // them and `compare` checks them like any other output.
+    COCOON_ASSIGN(Json measurement, measure::measure_from_recipe_section(*recipe.measure, work_tree));
+    fs::path dst = result.out_dir / "measurement.json";
+    COCOON_TRY(write_file_atomic(dst, std::string_view(pretty_json(measurement))));
+    result.artifacts.push_back({"measurement.json", dst, 0, {}});
+  }
   for (auto& a : result.artifacts)
     if (a.sha256.empty()) to_hash.push_back(&a);
   return hash_files_parallel(to_hash);
@@ -192,6 +201,8 @@ Result<BuildResult> run_recipe(const Recipe& recipe, const RunOptions& options) 
     work_root = t && *t ? t : "/tmp";
   }
   fs::create_directories(work_root, ec);
+  // The prefix map must name the path the compiler sees, which is absolute.
+  work_root = fs::absolute(work_root, ec);
   COCOON_ASSIGN(TempDir base, TempDir::create_in(work_root, "cocoon-build-"));
   fs::path work_tree = base.path();
   if (!var.path_component.empty()) work_tree /= var.path_component;

@@ -67,12 +67,14 @@ TEST_CASE("cocoon-build run gives identical artifacts from different places, zon
     const Caller callers[] = {{"a", "TZ=UTC LC_ALL=C.UTF-8", "022"},
                               {"b", "TZ=Asia/Tokyo LC_ALL=C LANG=fr_FR.UTF-8", "077"}};
     for (const auto& c : callers) {
-      fs::path work = tmp->path() / ("work-" + c.name + "/nested/" + c.name);
-      fs::create_directories(work);
-      auto r = run_shell("umask " + c.umask + " && env " + c.env + " " + kTool + " run -q " + recipe +
-                         " --source " + shell_quote(repo) + " --cache " +
-                         shell_quote((tmp->path() / ("cache-" + c.name)).string()) + " --work-root " +
-                         shell_quote(work.string()) + " --out " +
+      // Caller b names its work root relative to its current directory.
+      std::string rel = "work-" + c.name + "/nested/" + c.name;
+      fs::create_directories(tmp->path() / rel);
+      std::string work = c.name == "a" ? (tmp->path() / rel).string() : rel;
+      auto r = run_shell("cd " + shell_quote(tmp->path().string()) + " && umask " + c.umask + " && env " +
+                         c.env + " " + kTool + " run -q " + recipe + " --source " + shell_quote(repo) +
+                         " --cache " + shell_quote((tmp->path() / ("cache-" + c.name)).string()) +
+                         " --work-root " + shell_quote(work) + " --out " +
                          shell_quote((tmp->path() / (fixture + "-out-" + c.name)).string()));
       INFO(r.output);
       REQUIRE(r.exit_code == 0);

@@ -1,9 +1,12 @@
 // cocoon-build run RECIPE --out DIR
 #include <cstdio>
+#include <optional>
 
+#include "attest/from_build.hpp"
 #include "build/run.hpp"
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "common/signing_key.hpp"
 #include "progress.hpp"
 
 namespace cocoon::tools::build {
@@ -11,6 +14,7 @@ namespace {
 
 struct RunArgs {
   std::string recipe, out, cache, source, work_root;
+  std::string sign, signer_name;  // --sign KEY: write OUT/attestation.dsse.json
   bool json = false, quiet = false, keep = false;
 };
 
@@ -25,6 +29,13 @@ Json summary_json(const cocoon::build::BuildResult& r) {
 int run(const RunArgs& a) {
   auto recipe = cocoon::build::load_recipe(a.recipe);
   if (!recipe) return report("cocoon-build", recipe.error());
+  // The passphrase is asked before the build, not after it.
+  std::optional<crypto::SecretKey> key;
+  if (!a.sign.empty()) {
+    auto loaded = load_signing_key(a.sign);
+    if (!loaded) return report("cocoon-build", loaded.error());
+    key = std::move(loaded).value();
+  }
   cocoon::build::RunOptions opts;
   opts.out_dir = a.out;
   opts.cache_dir = a.cache;
@@ -35,6 +46,10 @@ int run(const RunArgs& a) {
   opts.on_progress = [&](const cocoon::build::ProgressEvent& e) { progress(e); };
   auto result = cocoon::build::run_recipe(*recipe, opts);
   if (!result) return report("cocoon-build", result.error());
+  if (key) {
+    auto attestation = attest::write_build_attestation(*result, *key, a.signer_name);
+    if (!attestation) return report("cocoon-build", attestation.error());
+  }
   if (a.json) {
     std::printf("%s", pretty_json(summary_json(*result)).c_str());
   } else {
@@ -58,6 +73,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--work-root", args->work_root,
                   "Where to create the temporary work tree (default: $TMPDIR)");
   cmd->add_flag("--keep-work", args->keep, "Keep the work tree after the build");
+  cmd->add_option("--sign", args->sign, "Secret key file: also write OUT/attestation.dsse.json");
+  cmd->add_option("--name", args->signer_name,
+                  "Builder display name in the attestation (default: the key's name)");
   cmd->add_flag("--json", args->json, "Print a machine-readable summary on stdout");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress lines");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "common/cli_main.hpp"
 #include "common/exit_codes.hpp"
 
 int main(int argc, char** argv) {
@@ -11,11 +12,10 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   cocoon::tools::build::add_run_command(app, exit_code);
   cocoon::tools::build::add_check_command(app, exit_code);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : cocoon::tools::kExitInvalidInput;
-  }
-  return exit_code;
+  cocoon::tools::build::add_key_command(app, exit_code);
+  cocoon::tools::build::add_compare_command(app, exit_code);
+  cocoon::tools::build::add_diff_command(app, exit_code);
+  cocoon::tools::build::add_verify_command(app, exit_code);
+  cocoon::tools::build::add_measure_command(app, exit_code);
+  return cocoon::tools::parse_and_run(app, argc, argv, exit_code);
 }

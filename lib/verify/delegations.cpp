@@ -1,0 +1,152 @@
+#include "verify/delegations.hpp"
+
+#include <fnmatch.h>
+
+#include <set>
+
+#include "crypto/hash.hpp"
+#include "crypto/key_file.hpp"
+
+namespace cocoon::verify {
+
+namespace {
+
+Error bad(const std::string& m) {
+  return make_error(Errc::invalid_input, "targets delegations: " + m);
+}
+
+bool safe_role_name(const std::string& name) {
+  if (name.empty() || name.front() == '.' || name.size() > 128) return false;
+  for (const char* top : {"root", "timestamp", "snapshot", "targets"}) {
+    if (name == top) return false;
+  }
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+              c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Result<std::vector<std::string>> string_list(const Json& doc, const std::string& what) {
+  if (!doc.is_array()) return bad(what + " must be an array of strings");
+  std::vector<std::string> out;
+  for (const auto& s : doc) {
+    if (!s.is_string()) return bad(what + " must be an array of strings");
+    out.push_back(s.get<std::string>());
+  }
+  return out;
+}
+
+std::vector<std::string> split_path(const std::string& s) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t slash = s.find('/', start);
+    parts.push_back(s.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) return parts;
+    start = slash + 1;
+  }
+}
+
+}  // namespace
+
+Result<std::optional<Delegations>> parse_delegations(const Json& targets_signed) {
+  auto it = targets_signed.find("delegations");
+  if (it == targets_signed.end()) return std::optional<Delegations>{};
+  const Json& d = *it;
+  if (!d.is_object() || !d.contains("keys") || !d.contains("roles") || !d["keys"].is_object() ||
+      !d["roles"].is_array()) {
+    return bad("expected an object with \"keys\" (object) and \"roles\" (array)");
+  }
+  Delegations out;
+  for (const auto& [keyid, key_object] : d["keys"].items()) {
+    if (!key_object.is_object() || key_object.value("keytype", "") != "ed25519") {
+      return make_error(Errc::unsupported, "targets delegations: key " + keyid + " is not an ed25519 key");
+    }
+    auto key = crypto::parse_ed25519_tuf_key(key_object);
+    if (!key.ok()) return bad("key " + keyid + ": " + key.error().message);
+    if (crypto::ed25519_key_id(*key) != keyid)
+      return bad("key id " + keyid + " is not the hash of its key object");
+    out.keys[keyid] = *key;
+  }
+  std::set<std::string> names;
+  for (const auto& r : d["roles"]) {
+    if (!r.is_object()) return bad("each role must be an object");
+    DelegatedRole role;
+    if (!r.contains("name") || !r["name"].is_string()) return bad("a role has no \"name\"");
+    role.name = r["name"].get<std::string>();
+    if (!safe_role_name(role.name)) return bad("role name \"" + role.name + "\" is not a safe file name");
+    if (!names.insert(role.name).second) return bad("role " + role.name + " is delegated twice");
+    if (!r.contains("keyids")) return bad("role " + role.name + " has no \"keyids\"");
+    COCOON_ASSIGN(role.keyids, string_list(r["keyids"], "role " + role.name + " keyids"));
+    std::set<std::string> ids(role.keyids.begin(), role.keyids.end());
+    if (ids.size() != role.keyids.size()) return bad("role " + role.name + " lists a key id twice");
+    for (const auto& id : role.keyids) {
+      if (!out.keys.count(id)) return bad("role " + role.name + " names unknown key " + id);
+    }
+    if (!r.contains("threshold") || !r["threshold"].is_number_unsigned() ||
+        r["threshold"].get<std::uint64_t>() < 1) {
+      return bad("role " + role.name + " needs an integer threshold >= 1");
+    }
+    role.threshold = r["threshold"].get<std::uint64_t>();
+    if (r.contains("terminating")) {
+      if (!r["terminating"].is_boolean())
+        return bad("role " + role.name + ": \"terminating\" must be a boolean");
+      role.terminating = r["terminating"].get<bool>();
+    }
+    if (r.contains("paths") == r.contains("path_hash_prefixes")) {
+      return bad("role " + role.name + " needs exactly one of \"paths\" and \"path_hash_prefixes\"");
+    }
+    if (r.contains("paths")) {
+      COCOON_ASSIGN(auto paths, string_list(r["paths"], "role " + role.name + " paths"));
+      role.paths = std::move(paths);
+    } else {
+      COCOON_ASSIGN(auto prefixes,
+                    string_list(r["path_hash_prefixes"], "role " + role.name + " path_hash_prefixes"));
+      role.path_hash_prefixes = std::move(prefixes);
+    }
+    out.roles.push_back(std::move(role));
+  }
+  return std::optional<Delegations>{std::move(out)};
+}
+
+Result<release::Targets> parse_targets_allowing_delegations(const Json& targets_signed) {
+  if (!targets_signed.is_object() || !targets_signed.contains("delegations"))
+    return release::parse_targets(targets_signed);
+  Json without = targets_signed;
+  without.erase("delegations");
+  return release::parse_targets(without);
+}
+
+bool path_pattern_matches(const std::string& pattern, const std::string& target_path) {
+  std::vector<std::string> want = split_path(pattern), have = split_path(target_path);
+  if (want.size() != have.size()) return false;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (::fnmatch(want[i].c_str(), have[i].c_str(), 0) != 0) return false;
+  }
+  return true;
+}
+
+bool role_covers(const DelegatedRole& role, const std::string& target_path) {
+  if (role.paths) {
+    for (const auto& p : *role.paths) {
+      if (path_pattern_matches(p, target_path)) return true;
+    }
+    return false;
+  }
+  std::string digest = crypto::sha256_hex(target_path);
+  for (const auto& prefix : *role.path_hash_prefixes) {
+    if (digest.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
+release::Root delegation_key_set(const Delegations& delegations, const DelegatedRole& role) {
+  release::Root root;
+  for (const auto& id : role.keyids) root.keys[id] = delegations.keys.at(id);
+  root.roles[role.name] = release::RoleKeys{role.keyids, role.threshold};
+  return root;
+}
+
+}  // namespace cocoon::verify

@@ -1,0 +1,213 @@
+#include "verify/log_proof.hpp"
+
+#include <set>
+
+#include "release/log_bundle.hpp"
+#include "tlog/hash.hpp"
+#include "tlog/note.hpp"
+
+namespace cocoon::verify {
+
+namespace {
+
+Error bad(const std::string& msg) {
+  return make_error(Errc::invalid_input, "log proof: " + msg);
+}
+
+Result<tlog::Proof> parse_hash_list(const Json& list, const std::string& what) {
+  if (!list.is_array()) return bad(what + " must be an array of base64 hashes");
+  // A proof is at most 64 hashes for any tree size below 2^64.
+  if (list.size() > 64) return bad(what + " has more than 64 hashes");
+  tlog::Proof proof;
+  for (const auto& h : list) {
+    if (!h.is_string()) return bad(what + " must be an array of base64 hashes");
+    auto hash = tlog::hash_from_base64(h.get<std::string>());
+    if (!hash.ok()) return bad(what + ": " + hash.error().message);
+    proof.push_back(*hash);
+  }
+  return proof;
+}
+
+Json hash_list(const tlog::Proof& proof) {
+  Json out = Json::array();
+  for (const auto& h : proof) out.push_back(tlog::hash_base64(h));
+  return out;
+}
+
+Error log_error(const std::string& msg) {
+  return make_error(Errc::log_inconsistent, msg);
+}
+
+}  // namespace
+
+std::string log_proof_path(std::uint64_t version) {
+  return "log/" + std::to_string(version) + ".targets.bundle.json";
+}
+
+namespace {
+
+Result<std::map<std::uint64_t, tlog::Proof>> parse_consistency(const Json& doc) {
+  std::map<std::uint64_t, tlog::Proof> out;
+  if (!doc.contains("consistency")) return out;
+  if (!doc["consistency"].is_array()) return bad("\"consistency\" must be an array");
+  for (const auto& item : doc["consistency"]) {
+    if (!item.is_object() || item.size() != 2 || !item.contains("old_size") ||
+        !item["old_size"].is_number_unsigned() || !item.contains("proof")) {
+      return bad("each \"consistency\" item is {\"old_size\": N, \"proof\": [...]}");
+    }
+    std::uint64_t old_size = item["old_size"].get<std::uint64_t>();
+    COCOON_ASSIGN(tlog::Proof p, parse_hash_list(item["proof"], "consistency proof"));
+    if (!out.emplace(old_size, std::move(p)).second) {
+      return bad("two consistency proofs from size " + std::to_string(old_size));
+    }
+  }
+  return out;
+}
+
+// The form `cocoon-sign publish` writes (lib/release/log_bundle.hpp): the entry of kind "targets"
+// gives index and inclusion proof; "consistency", when present, has the shape of ours.
+Result<LogProof> from_release_bundle(const Json& doc) {
+  auto bundle = release::parse_log_bundle(doc);
+  if (!bundle.ok()) return bad(bundle.error().message);
+  LogProof proof;
+  int found = 0;
+  for (const auto& e : bundle->entries) {
+    if (e.kind != "targets") continue;
+    ++found;
+    proof.index = e.index;
+    proof.inclusion = e.inclusion_proof;
+  }
+  if (found != 1)
+    return bad("expected exactly one entry of kind \"targets\", found " + std::to_string(found));
+  proof.checkpoint = bundle->checkpoint;
+  COCOON_ASSIGN(proof.consistency, parse_consistency(doc));
+  return proof;
+}
+
+}  // namespace
+
+Result<LogProof> parse_log_proof(ByteView bytes) {
+  COCOON_ASSIGN(Json doc, parse_json(to_string(bytes), "log proof"));
+  if (!doc.is_object()) return bad("not a JSON object");
+  if (!doc.contains("schema") && doc.contains("entries")) return from_release_bundle(doc);
+  for (const auto& [key, value] : doc.items()) {
+    if (key != "schema" && key != "index" && key != "checkpoint" && key != "inclusion" &&
+        key != "consistency") {
+      return bad("unknown member \"" + key + "\"");
+    }
+  }
+  if (!doc.contains("schema") || doc["schema"] != kLogProofSchema)
+    return bad(std::string("schema is not ") + kLogProofSchema);
+  LogProof proof;
+  if (!doc.contains("index") || !doc["index"].is_number_unsigned())
+    return bad("\"index\" must be a non-negative integer");
+  proof.index = doc["index"].get<std::uint64_t>();
+  if (!doc.contains("checkpoint") || !doc["checkpoint"].is_string())
+    return bad("\"checkpoint\" must be a string");
+  proof.checkpoint = doc["checkpoint"].get<std::string>();
+  if (!doc.contains("inclusion")) return bad("\"inclusion\" is missing");
+  COCOON_ASSIGN(proof.inclusion, parse_hash_list(doc["inclusion"], "\"inclusion\""));
+  COCOON_ASSIGN(proof.consistency, parse_consistency(doc));
+  return proof;
+}
+
+std::string format_log_proof(const LogProof& proof) {
+  Json consistency = Json::array();
+  for (const auto& [size, p] : proof.consistency)
+    consistency.push_back({{"old_size", size}, {"proof", hash_list(p)}});
+  Json doc = {{"schema", kLogProofSchema},
+              {"index", proof.index},
+              {"checkpoint", proof.checkpoint},
+              {"inclusion", hash_list(proof.inclusion)},
+              {"consistency", consistency}};
+  return pretty_json(doc);
+}
+
+Result<LogProof> make_log_proof(tlog::HashReader& tree, const std::string& cosigned_checkpoint,
+                                std::uint64_t index, const std::vector<std::uint64_t>& earlier_sizes) {
+  COCOON_ASSIGN(tlog::Note note, tlog::parse_note(cosigned_checkpoint));
+  COCOON_ASSIGN(tlog::Checkpoint cp, tlog::parse_checkpoint_body(note.text));
+  if (index >= cp.size)
+    return bad("entry " + std::to_string(index) + " is not in a tree of size " + std::to_string(cp.size));
+  LogProof proof;
+  proof.index = index;
+  proof.checkpoint = cosigned_checkpoint;
+  COCOON_ASSIGN(proof.inclusion, tlog::prove_inclusion(tree, cp.size, index));
+  for (std::uint64_t old_size : earlier_sizes) {
+    if (old_size == 0 || old_size >= cp.size) continue;  // nothing to prove
+    COCOON_ASSIGN(tlog::Proof p, tlog::prove_consistency(tree, old_size, cp.size));
+    proof.consistency[old_size] = std::move(p);
+  }
+  return proof;
+}
+
+Result<LogVerdict> check_log_proof(const release::CocoonPolicy& policy, ByteView targets_bytes,
+                                   const LogProof& proof,
+                                   const std::optional<std::string>& last_accepted_note) {
+  auto log_key = tlog::parse_verifier_key(policy.log_verifier_key);
+  if (!log_key.ok()) return make_error(Errc::invalid_input, "policy log key: " + log_key.error().message);
+  auto opened = tlog::open_checkpoint(proof.checkpoint, *log_key, policy.log_origin);
+  if (!opened.ok()) return log_error("log checkpoint refused: " + opened.error().message);
+  LogVerdict verdict;
+  verdict.checkpoint = opened->checkpoint;
+  verdict.checkpoint_note = proof.checkpoint;
+  const tlog::Checkpoint& cp = verdict.checkpoint;
+
+  // Witnesses: distinct keys, each counted once however many lines or names it appears under.
+  std::set<crypto::Ed25519PublicKey> counted;
+  for (const auto& text : policy.witness_keys) {
+    auto witness = tlog::parse_verifier_key(text);
+    if (!witness.ok())
+      return make_error(Errc::invalid_input, "policy witness key: " + witness.error().message);
+    if (!tlog::verify_cosignature(opened->note, *witness).ok()) continue;
+    if (counted.insert(witness->key).second) verdict.witnesses.push_back(witness->name);
+  }
+  if (counted.size() < policy.witness_quorum) {
+    return log_error("log checkpoint at size " + std::to_string(cp.size) + " is cosigned by " +
+                     std::to_string(counted.size()) + " trusted witness(es), the quorum is " +
+                     std::to_string(policy.witness_quorum));
+  }
+
+  tlog::Hash leaf = tlog::leaf_hash(targets_bytes);
+  auto included = tlog::check_inclusion(proof.inclusion, cp.size, proof.index, leaf, cp.root);
+  if (!included.ok()) {
+    return log_error("the targets metadata is not in the log at index " + std::to_string(proof.index) +
+                     " of size " + std::to_string(cp.size) + ": " + included.error().message);
+  }
+
+  if (last_accepted_note) {
+    auto last = tlog::open_checkpoint(*last_accepted_note, *log_key, policy.log_origin);
+    if (!last.ok()) {
+      return log_error("the stored checkpoint does not verify under the policy's log key: " +
+                       last.error().message);
+    }
+    const tlog::Checkpoint& old = last->checkpoint;
+    if (cp.size < old.size) {
+      return make_error(Errc::rollback, "log checkpoint size " + std::to_string(cp.size) +
+                                            " is smaller than the size " + std::to_string(old.size) +
+                                            " this node accepted before");
+    }
+    if (cp.size == old.size) {
+      if (cp.root != old.root) {
+        return log_error("split view: the log shows a different tree of size " + std::to_string(cp.size) +
+                         " than it showed this node before");
+      }
+    } else {
+      auto it = proof.consistency.find(old.size);
+      if (it == proof.consistency.end()) {
+        return log_error("no consistency proof from the accepted size " + std::to_string(old.size) + " to " +
+                         std::to_string(cp.size));
+      }
+      auto consistent = tlog::check_consistency(it->second, old.size, cp.size, old.root, cp.root);
+      if (!consistent.ok()) {
+        return log_error("split view: the log of size " + std::to_string(cp.size) +
+                         " is not an extension of the one this node accepted at size " +
+                         std::to_string(old.size) + ": " + consistent.error().message);
+      }
+    }
+    verdict.consistent_from = old.size;
+  }
+  return verdict;
+}
+
+}  // namespace cocoon::verify

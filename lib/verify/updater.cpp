@@ -1,0 +1,409 @@
+#include "verify/updater.hpp"
+
+#include <set>
+#include <system_error>
+
+#include "core/file_io.hpp"
+#include "core/json.hpp"
+#include "crypto/hash.hpp"
+#include "verify/builders.hpp"
+#include "verify/log_proof.hpp"
+#include "verify/trusted_set.hpp"
+
+namespace cocoon::verify {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kExtrasDir = "cocoon";
+constexpr const char* kCheckpointFile = "checkpoint";
+constexpr const char* kInstalledFile = "installed.json";
+constexpr std::uint64_t kMaxStateFile = 8 << 20;
+// As python-tuf: a bound on the roles one lookup may visit.
+constexpr std::size_t kMaxDelegations = 32;
+
+// Reads a state file; absent is not an error (nullopt).
+Result<std::optional<Bytes>> read_optional(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return std::optional<Bytes>{};
+  COCOON_ASSIGN(Bytes data, read_file(path, kMaxStateFile));
+  return std::optional<Bytes>{std::move(data)};
+}
+
+Status remove_if_present(const fs::path& path) {
+  std::error_code ec;
+  fs::remove(path, ec);
+  if (ec) return make_error(Errc::io, "cannot remove " + path.string() + ": " + ec.message());
+  return Ok{};
+}
+
+class UpdateRun {
+ public:
+  UpdateRun(Fetcher& fetcher, const UpdateOptions& options) : fetcher_(fetcher), opt_(options) {}
+
+  UpdateReport run() {
+    Status s = steps();
+    if (!s.ok()) report_.error = s.error();
+    return std::move(report_);
+  }
+
+ private:
+  Status steps() {
+    COCOON_TRY(load_trusted_root());
+    COCOON_TRY(update_root_chain());
+    COCOON_TRY(update_timestamp());
+    COCOON_TRY(update_snapshot());
+    COCOON_TRY(update_targets());
+    const auto& policy = set_->root().model.policy;
+    report_.cocoon_policy = policy.has_value();
+    if (policy) {
+      COCOON_TRY(check_log());
+      COCOON_TRY(check_builders());
+    }
+    COCOON_TRY(check_target());
+    COCOON_TRY(commit_extras());
+    return Ok{};
+  }
+
+  // Records a check line and passes its status on.
+  Status record(const std::string& name, Status status, const std::string& detail_ok) {
+    report_.checks.push_back({name, status.ok(), status.ok() ? detail_ok : status.error().message});
+    return status;
+  }
+  Status fail(const std::string& name, Error e) { return record(name, std::move(e), {}); }
+
+  fs::path state_file(const std::string& role) const { return opt_.state / (role + ".json"); }
+  fs::path extras_file(const char* name) const { return opt_.state / kExtrasDir / name; }
+
+  Status persist(const std::string& role, ByteView bytes) {
+    return write_file_atomic(state_file(role), bytes);
+  }
+
+  Status load_trusted_root() {
+    std::error_code ec;
+    fs::create_directories(opt_.state / kExtrasDir, ec);
+    if (ec)
+      return fail("trusted root",
+                  make_error(Errc::io, "cannot create " + opt_.state.string() + ": " + ec.message()));
+    auto stored = read_optional(state_file("root"));
+    if (!stored.ok()) return fail("trusted root", stored.error());
+    std::string origin = "stored " + state_file("root").string();
+    Bytes root_bytes;
+    bool persist_now = false;
+    if (stored->has_value()) {
+      root_bytes = std::move(**stored);
+    } else if (opt_.initial_root) {
+      root_bytes = *opt_.initial_root;
+      origin = "pinned initial root";
+      persist_now = true;
+    } else {
+      return fail("trusted root", make_error(Errc::not_found, "no trusted root in " + opt_.state.string() +
+                                                                  " and none given (--root)"));
+    }
+    auto set = TrustedMetadataSet::create(root_bytes);
+    if (!set.ok()) return fail("trusted root", set.error());
+    set_.emplace(std::move(set.value()));
+    initial_root_ = set_->root().model;
+    if (persist_now) {
+      if (auto s = persist("root", root_bytes); !s.ok()) return fail("trusted root", s.error());
+    }
+    return record("trusted root", Ok{},
+                  "version " + std::to_string(initial_root_->common.version) + " (" + origin + ")");
+  }
+
+  Status update_root_chain() {
+    std::uint64_t start = set_->root().model.common.version;
+    for (int i = 0; i < opt_.max_root_rotations; ++i) {
+      std::uint64_t next = set_->root().model.common.version + 1;
+      auto data = fetcher_.fetch("metadata/" + std::to_string(next) + ".root.json", kMaxRootBytes);
+      if (!data.ok() && data.error().code == Errc::not_found) break;
+      if (!data.ok()) return fail("root", data.error());
+      if (auto s = set_->update_root(*data); !s.ok()) return fail("root", s.error());
+      if (auto s = persist("root", *data); !s.ok()) return fail("root", s.error());
+    }
+    const release::Root& root = set_->root().model;
+    report_.root_version = root.common.version;
+    std::string detail = root.common.version == start ? "version " + std::to_string(start) + " is the newest"
+                                                      : "version " + std::to_string(start) + " -> " +
+                                                            std::to_string(root.common.version);
+    if (timestamp_or_snapshot_keys_changed(*initial_root_, root)) {
+      // TUF §5.3.11: what the old online keys signed is no longer evidence of anything.
+      for (const char* role : {"timestamp", "snapshot"}) {
+        if (auto s = remove_if_present(state_file(role)); !s.ok()) return fail("root", s.error());
+      }
+      detail += "; timestamp/snapshot keys rotated, stored timestamp and snapshot dropped";
+    }
+    return record("root", Ok{}, detail);
+  }
+
+  Status update_timestamp() {
+    auto stored = read_optional(state_file("timestamp"));
+    if (!stored.ok()) return fail("timestamp", stored.error());
+    // A stored timestamp only guards against rollback; if it no longer verifies it is ignored.
+    if (stored->has_value()) (void)set_->update_timestamp(**stored, opt_.now);
+    auto data = fetcher_.fetch("metadata/timestamp.json", kMaxTimestampBytes);
+    if (!data.ok()) return fail("timestamp", data.error());
+    if (auto s = set_->update_timestamp(*data, opt_.now); !s.ok()) return fail("timestamp", s.error());
+    if (!set_->equal_version()) {
+      if (auto s = persist("timestamp", *data); !s.ok()) return fail("timestamp", s.error());
+    }
+    const auto& ts = set_->timestamp()->model;
+    report_.timestamp_version = ts.common.version;
+    return record(
+        "timestamp", Ok{},
+        "version " + std::to_string(ts.common.version) + ", expires " + format_rfc3339(ts.common.expires));
+  }
+
+  Status update_snapshot() {
+    const release::MetaFile& record_in_ts = set_->timestamp()->model.snapshot;
+    bool have_it = false;
+    auto stored = read_optional(state_file("snapshot"));
+    if (!stored.ok()) return fail("snapshot", stored.error());
+    if (stored->has_value()) have_it = set_->update_snapshot(**stored, opt_.now, /*from_disk=*/true).ok();
+    if (!have_it) {
+      std::uint64_t max = record_in_ts.length.value_or(kMaxSnapshotBytes);
+      auto data = fetcher_.fetch("metadata/" + std::to_string(record_in_ts.version) + ".snapshot.json", max);
+      if (!data.ok()) return fail("snapshot", data.error());
+      if (auto s = set_->update_snapshot(*data, opt_.now); !s.ok()) return fail("snapshot", s.error());
+      if (auto s = persist("snapshot", *data); !s.ok()) return fail("snapshot", s.error());
+    }
+    const auto& snap = set_->snapshot()->model;
+    report_.snapshot_version = snap.common.version;
+    return record("snapshot", Ok{},
+                  "version " + std::to_string(snap.common.version) + ", expires " +
+                      format_rfc3339(snap.common.expires) + (have_it ? " (stored copy is current)" : ""));
+  }
+
+  Status update_targets() {
+    auto meta = set_->snapshot()->model.meta.find("targets.json");
+    if (meta == set_->snapshot()->model.meta.end()) {
+      return fail("targets", make_error(Errc::invalid_input, "the snapshot does not list targets.json"));
+    }
+    bool have_it = false;
+    auto stored = read_optional(state_file("targets"));
+    if (!stored.ok()) return fail("targets", stored.error());
+    // The stored copy is used only if it is exactly what the snapshot names (hashes, version).
+    if (stored->has_value()) have_it = set_->update_targets(**stored, opt_.now).ok();
+    if (!have_it) {
+      std::uint64_t max = meta->second.length.value_or(kMaxTargetsBytes);
+      auto data = fetcher_.fetch("metadata/" + std::to_string(meta->second.version) + ".targets.json", max);
+      if (!data.ok()) return fail("targets", data.error());
+      if (auto s = set_->update_targets(*data, opt_.now); !s.ok()) return fail("targets", s.error());
+      if (auto s = persist("targets", *data); !s.ok()) return fail("targets", s.error());
+    }
+    const auto& targets = set_->targets()->model;
+    report_.targets_version = targets.common.version;
+    return record("targets", Ok{},
+                  "version " + std::to_string(targets.common.version) + ", " +
+                      std::to_string(targets.targets.size()) + " target(s), expires " +
+                      format_rfc3339(targets.common.expires));
+  }
+
+  Status check_log() {
+    const release::CocoonPolicy& policy = *set_->root().model.policy;
+    std::uint64_t version = set_->targets()->model.common.version;
+    auto data = fetcher_.fetch(log_proof_path(version), kMaxLogProofBytes);
+    if (!data.ok()) {
+      if (data.error().code == Errc::not_found) {
+        return fail("log inclusion",
+                    make_error(Errc::log_inconsistent, "targets version " + std::to_string(version) +
+                                                           " is not in the log: no log proof at " +
+                                                           fetcher_.locate(log_proof_path(version))));
+      }
+      return fail("log inclusion", data.error());
+    }
+    auto proof = parse_log_proof(*data);
+    if (!proof.ok()) return fail("log inclusion", make_error(Errc::log_inconsistent, proof.error().message));
+    auto last = read_optional(extras_file(kCheckpointFile));
+    if (!last.ok()) return fail("log consistency", last.error());
+    std::optional<std::string> last_note;
+    if (last->has_value()) last_note = to_string(**last);
+    auto verdict = check_log_proof(policy, set_->targets()->bytes, *proof, last_note);
+    if (!verdict.ok()) {
+      const std::string& m = verdict.error().message;
+      std::string name =
+          m.find("witness") != std::string::npos ? "witnesses"
+          : (m.find("split view") != std::string::npos || m.find("consistency") != std::string::npos ||
+             verdict.error().code == Errc::rollback)
+              ? "log consistency"
+              : "log inclusion";
+      return fail(name, verdict.error());
+    }
+    const tlog::Checkpoint& cp = verdict->checkpoint;
+    (void)record("log inclusion", Ok{},
+                 "targets version " + std::to_string(version) + " is entry " + std::to_string(proof->index) +
+                     " of " + cp.origin + " at size " + std::to_string(cp.size));
+    std::string names;
+    for (const auto& w : verdict->witnesses) names += (names.empty() ? "" : ", ") + w;
+    (void)record("witnesses", Ok{},
+                 std::to_string(verdict->witnesses.size()) + " cosigned (quorum " +
+                     std::to_string(policy.witness_quorum) + ")" + (names.empty() ? "" : ": " + names));
+    (void)record("log consistency", Ok{},
+                 verdict->consistent_from
+                     ? "extends the checkpoint accepted at size " + std::to_string(*verdict->consistent_from)
+                     : "first checkpoint this node accepts");
+    accepted_checkpoint_ = verdict->checkpoint_note;
+    return Ok{};
+  }
+
+  Status check_builders() {
+    const release::CocoonPolicy& policy = *set_->root().model.policy;
+    for (const auto& [path, info] : set_->targets()->model.targets) {
+      std::string name = "builders " + path;
+      auto cited = cited_attestations(path, info);
+      if (!cited.ok()) return fail(name, cited.error());
+      std::vector<CitedAttestation> files;
+      for (const auto& digest : *cited) {
+        auto data = fetcher_.fetch(attestation_path(digest), kMaxAttestationBytes);
+        if (!data.ok() && data.error().code == Errc::not_found) {
+          // A cited attestation the mirror does not serve backs nothing.
+          continue;
+        }
+        if (!data.ok()) return fail(name, data.error());
+        files.push_back({digest, std::move(*data)});
+      }
+      auto verdict = check_builder_agreement(policy, path, info, files);
+      if (!verdict.ok()) return fail(name, verdict.error());
+      std::string who;
+      for (const auto& b : verdict->builders) who += (who.empty() ? "" : ", ") + b;
+      (void)record(name, Ok{},
+                   std::to_string(verdict->builders.size()) + " trusted builder(s) agree (threshold " +
+                       std::to_string(policy.builder_threshold) + "): " + who);
+    }
+    return Ok{};
+  }
+
+  Status check_target() {
+    if (!opt_.target) return Ok{};
+    const std::string& path = *opt_.target;
+    std::string name = "target " + path;
+    const auto& targets = set_->targets()->model;
+    auto found = find_target(path);
+    if (!found.ok()) return fail(name, found.error());
+    if (!found->has_value()) {
+      return fail(name, make_error(Errc::not_found, "target " + path + " is not in targets version " +
+                                                        std::to_string(targets.common.version) +
+                                                        " nor in any role delegated for it"));
+    }
+    const auto& [role, info] = **found;
+    if (role != release::kRoleTargets && set_->root().model.policy) {
+      // The log and the builders' citations cover the top-level targets metadata only.
+      return fail(name,
+                  make_error(Errc::unsupported, "target " + path + " comes from delegated role " + role +
+                                                    "; a Cocoon policy root uses top-level targets only"));
+    }
+    std::string where =
+        set_->root().model.consistent_snapshot ? target_file_path(path, info.hashes) : "targets/" + path;
+    // Never read more than the declared length: a longer answer is endless data.
+    auto data = fetcher_.fetch(where, info.length);
+    if (!data.ok()) return fail(name, data.error());
+    if (auto s = check_target_file(path, info, *data); !s.ok()) return fail(name, s.error());
+    if (opt_.download) {
+      if (auto s = write_file_atomic(*opt_.download, *data); !s.ok()) return fail(name, s.error());
+    }
+    downloaded_ = std::move(*data);
+    return record(name, Ok{},
+                  std::to_string(info.length) + " bytes, " + std::to_string(info.hashes.size()) +
+                      " hash(es) match" + (role == release::kRoleTargets ? "" : " (listed by " + role + ")") +
+                      (opt_.download ? ", written to " + opt_.download->string() : ""));
+  }
+
+  // TUF §5.6.7: pre-order depth-first search of the delegation tree, at most kMaxDelegations roles;
+  // a matching terminating delegation ends the search. Returns the role that lists the path.
+  Result<std::optional<std::pair<std::string, release::TargetFile>>> find_target(const std::string& path) {
+    using Found = std::optional<std::pair<std::string, release::TargetFile>>;
+    struct Visit {
+      std::string role, delegator;
+    };
+    std::vector<Visit> stack{{release::kRoleTargets, release::kRoleRoot}};
+    std::set<std::string> visited;
+    while (!stack.empty() && visited.size() < kMaxDelegations) {
+      Visit v = stack.back();
+      stack.pop_back();
+      if (visited.count(v.role)) continue;
+      const release::Targets* t = &set_->targets()->model;
+      if (v.role != release::kRoleTargets) {
+        COCOON_TRY(load_delegated(v.role, v.delegator));
+        t = &set_->delegated(v.role)->model;
+      }
+      if (auto it = t->targets.find(path); it != t->targets.end()) return Found{{v.role, it->second}};
+      visited.insert(v.role);
+      const Delegations* d = set_->delegations_of(v.role);
+      if (!d) continue;
+      std::vector<Visit> children;
+      for (const auto& r : d->roles) {
+        if (!role_covers(r, path)) continue;
+        children.push_back({r.name, v.role});
+        if (r.terminating) {
+          stack.clear();
+          break;
+        }
+      }
+      stack.insert(stack.end(), children.rbegin(), children.rend());
+    }
+    return Found{};
+  }
+
+  Status load_delegated(const std::string& role, const std::string& delegator) {
+    if (set_->delegated(role)) return Ok{};
+    COCOON_ASSIGN(std::optional<Bytes> stored, read_optional(state_file(role)));
+    if (stored && set_->update_delegated_targets(*stored, role, delegator, opt_.now).ok()) return Ok{};
+    const auto& meta = set_->snapshot()->model.meta;
+    auto record = meta.find(role + ".json");
+    if (record == meta.end())
+      return make_error(Errc::invalid_input, "the snapshot does not list " + role + ".json");
+    std::uint64_t max = record->second.length.value_or(kMaxTargetsBytes);
+    COCOON_ASSIGN(
+        Bytes data,
+        fetcher_.fetch("metadata/" + std::to_string(record->second.version) + "." + role + ".json", max));
+    COCOON_TRY(set_->update_delegated_targets(data, role, delegator, opt_.now));
+    return persist(role, data);
+  }
+
+  // The all-or-nothing part: only now that every check passed.
+  Status commit_extras() {
+    if (accepted_checkpoint_) {
+      if (auto s = write_file_atomic(extras_file(kCheckpointFile), *accepted_checkpoint_); !s.ok()) {
+        return fail("state", s.error());
+      }
+    }
+    if (opt_.target && downloaded_) {
+      Json installed = {{"target", *opt_.target},
+                        {"sha256", crypto::sha256_hex(*downloaded_)},
+                        {"length", downloaded_->size()},
+                        {"targets_version", report_.targets_version}};
+      if (auto s = write_file_atomic(extras_file(kInstalledFile), pretty_json(installed)); !s.ok()) {
+        return fail("state", s.error());
+      }
+    }
+    return Ok{};
+  }
+
+  Fetcher& fetcher_;
+  const UpdateOptions& opt_;
+  UpdateReport report_;
+  std::optional<TrustedMetadataSet> set_;
+  std::optional<release::Root> initial_root_;
+  std::optional<std::string> accepted_checkpoint_;
+  std::optional<Bytes> downloaded_;
+};
+
+}  // namespace
+
+std::string target_file_path(const std::string& target_path,
+                             const std::map<std::string, std::string>& hashes) {
+  auto chosen = hashes.find("sha256");
+  if (chosen == hashes.end()) chosen = hashes.begin();
+  std::string prefix = chosen == hashes.end() ? "" : chosen->second + ".";
+  auto slash = target_path.rfind('/');
+  std::string dir = slash == std::string::npos ? "" : target_path.substr(0, slash + 1);
+  std::string base = slash == std::string::npos ? target_path : target_path.substr(slash + 1);
+  return "targets/" + dir + prefix + base;
+}
+
+UpdateReport run_update(Fetcher& fetcher, const UpdateOptions& options) {
+  return UpdateRun(fetcher, options).run();
+}
+
+}  // namespace cocoon::verify

@@ -1,0 +1,63 @@
+#pragma once
+// The node operator's update: fetch what the trusted metadata set asks for, persist what it accepted,
+// and add Cocoon's checks on top of TUF (log inclusion, witness quorum, log consistency, builder
+// agreement) when the trusted root carries a Cocoon policy. Without a policy it is a plain TUF client.
+//
+// Trusted state directory (--state):
+//   <state>/root.json, timestamp.json, snapshot.json, targets.json   the exact bytes of each verified
+//       role, each written atomically as soon as it is verified (TUF §5.3.8, 5.4.5, 5.5.7, 5.6.6);
+//       only TUF metadata is stored as *.json here, so TUF tools can read this directory
+//   <state>/cocoon/checkpoint        the last log checkpoint this node accepted (signed note)
+//   <state>/cocoon/installed.json    the last target installed: path, sha256, targets version
+// The cocoon/ files change only after the whole update passed.
+//
+// Example: state holds root v1, timestamp v3; the repository has 2.root.json and timestamp v4 ->
+// checks "root" (1 -> 2), "timestamp" (v4), "snapshot", "targets", "log inclusion", "witnesses",
+// "log consistency", "builders <target>", "target <name>" each ok -> accepted; root.json,
+// timestamp.json, snapshot.json, targets.json, cocoon/checkpoint replaced.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/bytes.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "verify/fetcher.hpp"
+
+namespace cocoon::verify {
+
+struct UpdateOptions {
+  std::filesystem::path state;
+  std::optional<Bytes> initial_root;              // used when the state holds no root.json yet
+  std::optional<std::string> target;              // a target path to download and check
+  std::optional<std::filesystem::path> download;  // where to write it (requires target)
+  UnixSeconds now = 0;
+  int max_root_rotations = 256;
+};
+
+// One line of the verdict: what was checked and what it found.
+struct CheckLine {
+  std::string name;
+  bool ok = false;
+  std::string detail;
+};
+
+struct UpdateReport {
+  std::vector<CheckLine> checks;
+  std::optional<Error> error;  // set exactly when the update is refused
+  bool cocoon_policy = false;  // false: plain TUF client
+  std::uint64_t root_version = 0, timestamp_version = 0, snapshot_version = 0, targets_version = 0;
+  bool accepted() const { return !error.has_value(); }
+};
+
+// Never fails as a call: a refusal is the report's error, with the check that refused last in
+// `checks` (ok = false).
+UpdateReport run_update(Fetcher& fetcher, const UpdateOptions& options);
+
+// Where a consistent-snapshot repository serves a target: "targets/<dir>/<hash>.<name>" using the
+// sha256 when listed (else the first hash).
+std::string target_file_path(const std::string& target_path,
+                             const std::map<std::string, std::string>& hashes);
+
+}  // namespace cocoon::verify

@@ -1,0 +1,128 @@
+#pragma once
+// A release made the way maintainers make one, through the cocoon-sign binary: keys, root ceremony,
+// builder attestations, propose, sign on "separate machines", merge, status, publish.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <string>
+
+#include "../support/shell.hpp"
+#include "attest/dsse.hpp"
+#include "attest/statement.hpp"
+#include "core/file_io.hpp"
+#include "crypto/hash.hpp"
+#include "release_fixtures.hpp"
+
+namespace cocoon::release::testing {
+
+namespace fs = std::filesystem;
+
+inline const std::string kSignTool = COCOON_BINARY_DIR "/tools/cocoon-sign/cocoon-sign";
+inline const std::string kPassphrase = "correct horse battery staple";
+
+struct CliWorld {
+  Cast cast;
+  TempDir dir = TempDir::create("release-cli-").value();
+  fs::path w = dir.path();
+  fs::path repo = w / "repo";
+
+  fs::path at(const std::string& name) const { return w / name; }
+  std::string q(const fs::path& p) const { return cocoon::test::shell_quote(p.string()); }
+
+  cocoon::test::CommandResult sign_tool(const std::string& args) const {
+    return cocoon::test::run_shell("cd " + q(w) + " && COCOON_PASSPHRASE=" +
+                                   cocoon::test::shell_quote(kPassphrase) + " " + kSignTool + " " + args);
+  }
+
+  void write_key(const crypto::SecretKey& k, bool encrypted) {
+    std::optional<std::string> pass;
+    if (encrypted) pass = kPassphrase;
+    REQUIRE(crypto::save_secret_key(at(k.name + ".key"), k, pass).ok());
+    REQUIRE(
+        write_file_atomic(at(k.name + ".pub"), pretty_json(crypto::public_key_json(k.public_key()))).ok());
+  }
+
+  void write_attestation(const fs::path& dir, const crypto::SecretKey& builder, const std::string& content) {
+    attest::Statement st;
+    st.predicate_type = attest::kSlsaProvenanceV1;
+    st.subjects = {{"hello.bin", crypto::sha256_hex(std::string_view(content))}};
+    st.predicate = Json{
+        {"runDetails", {{"builder", {{"id", attest::builder_id_for_keyid(builder.public_key().keyid)}}}}}};
+    fs::create_directories(dir);
+    REQUIRE(write_file_atomic(dir / (builder.name + ".json"),
+                              pretty_json(attest::dsse_envelope_json(attest::sign_statement(st, builder))))
+                .ok());
+  }
+
+  void write_recipe(const std::string& version) {
+    Json recipe{
+        {"schema", "cocoon-recipe/v1"},
+        {"name", "sample"},
+        {"version", version},
+        {"source",
+         {{"url", "https://fixtures.cocoon-release.invalid/sample.git"}, {"commit", std::string(40, 'c')}}},
+        {"steps", Json::array({Json{{"name", "build"}, {"run", Json::array({"make"})}}})},
+        {"artifacts", Json::array({Json{{"name", "hello.bin"}, {"file", "hello.bin"}}})}};
+    REQUIRE(write_file_atomic(at("recipe-" + version + ".json"), pretty_json(recipe)).ok());
+  }
+
+  // Keys, root v1 (alice, bob, carol; threshold 2) signed by alice and bob on separate copies, published.
+  void ceremony(bool with_witness = true) {
+    write_key(cast.alice, true);
+    for (const auto* k : {&cast.bob, &cast.carol, &cast.dave, &cast.online}) write_key(*k, false);
+    Json builders = Json::array();
+    for (const auto* b : {&cast.builder1, &cast.builder2, &cast.builder3})
+      builders.push_back(crypto::public_key_json(b->public_key()));
+    REQUIRE(write_file_atomic(at("builders.json"), pretty_json(builders)).ok());
+    CocoonPolicy p = make_policy(cast);
+    REQUIRE(write_file_atomic(at("log.pub"), p.log_verifier_key + "\n").ok());
+
+    std::string witness_args =
+        with_witness ? "--witness " + cocoon::test::shell_quote(p.witness_keys[0]) + " --witness-quorum 1 "
+                     : "";
+    auto r = sign_tool(
+        "root init --maintainer alice.pub --maintainer bob.pub --maintainer carol.pub --threshold 2 "
+        "--online-key online.pub --builders builders.json --builder-threshold 2 --log-key log.pub " +
+        witness_args + "--out root.draft.json");
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    REQUIRE(sign_tool("sign root.draft.json --key alice.key --out root.alice.json").exit_code == 0);
+    REQUIRE(sign_tool("sign root.draft.json --key bob.key --out root.bob.json").exit_code == 0);
+    auto half = sign_tool("status root.alice.json");
+    INFO(half.output);
+    CHECK(half.exit_code == 1);
+    CHECK(half.output.find("threshold NOT met") != std::string::npos);
+    REQUIRE(sign_tool("merge root.alice.json root.bob.json --out root.json").exit_code == 0);
+    auto full = sign_tool("status root.json");
+    INFO(full.output);
+    CHECK(full.exit_code == 0);
+    CHECK(full.output.find("signed:  alice") != std::string::npos);
+    CHECK(full.output.find("missing: carol") != std::string::npos);
+    auto pub = sign_tool("publish root.json --repo repo");
+    INFO(pub.output);
+    REQUIRE(pub.exit_code == 0);
+  }
+
+  // Release `version` of hello.bin with `content`, attested by builder1 and builder2, signed by `signers`.
+  cocoon::test::CommandResult release(const std::string& version, const std::string& content,
+                                      const std::vector<std::string>& signers,
+                                      const std::string& publish_extra = "") {
+    write_recipe(version);
+    fs::path art = at("artifacts-" + version), att = at("attestations-" + version);
+    fs::create_directories(art);
+    REQUIRE(write_file_atomic(art / "hello.bin", content).ok());
+    write_attestation(att, cast.builder1, content);
+    write_attestation(att, cast.builder2, content);
+    std::string draft = "targets-" + version + ".json";
+    auto r = sign_tool("propose --version " + version + " --recipe recipe-" + version +
+                       ".json --attestations " + att.filename().string() + " --artifacts " +
+                       art.filename().string() + " --repo repo --out " + draft);
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    for (const auto& s : signers) REQUIRE(sign_tool("sign " + draft + " --key " + s + ".key").exit_code == 0);
+    return sign_tool("publish " + draft + " --repo repo --online-key online.key --artifacts " +
+                     art.filename().string() + " " + publish_extra);
+  }
+};
+
+}  // namespace cocoon::release::testing

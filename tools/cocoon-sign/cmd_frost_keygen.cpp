@@ -1,0 +1,46 @@
+// `cocoon-sign frost keygen --dealer`: trusted-dealer key generation, for tests and demonstrations.
+#include <cstdio>
+#include <cstdlib>
+
+#include "commands.hpp"
+#include "common/exit_codes.hpp"
+#include "frost_common.hpp"
+
+namespace cocoon::tools::sign {
+
+void add_frost_keygen_command(CLI::App& frost, int& exit_code) {
+  struct Args {
+    bool dealer = false;
+    std::string out_dir;
+    std::uint32_t threshold = 0, participants = 0;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = frost.add_subcommand(
+      "keygen",
+      "trusted-dealer key generation (the dealer sees the group secret: tests only; use `dkg` otherwise)");
+  cmd->add_flag("--dealer", args->dealer, "acknowledge that one machine generates and sees every share")
+      ->required();
+  cmd->add_option("--threshold", args->threshold, "signers needed (t)")->required();
+  cmd->add_option("--participants", args->participants, "participants in the group (n)")->required();
+  cmd->add_option("--out-dir", args->out_dir, "writes group.json and participant-<i>/ state directories")
+      ->required();
+  cmd->callback([args, &exit_code] {
+    auto state = participant_state(args->out_dir);
+    if (!state.ok()) {
+      exit_code = report("cocoon-sign", state.error());
+      return;
+    }
+    auto r = frost::ceremony_dealer_keygen({args->threshold, args->participants}, args->out_dir,
+                                           state->passphrase);
+    if (!r.ok()) {
+      exit_code = report("cocoon-sign", r.error());
+      return;
+    }
+    std::printf("group public key %s (%u of %u); shares in %s/participant-<i>/\n",
+                r->group_public_key.hex().c_str(), r->params.threshold, r->params.max_participants,
+                args->out_dir.c_str());
+    exit_code = kExitOk;
+  });
+}
+
+}  // namespace cocoon::tools::sign

@@ -1,0 +1,78 @@
+// `cocoon-sign propose`: the targets draft of a release, listing only artifacts the builder threshold
+// of trusted builders reproduced (lib/release/propose.hpp).
+#include <cstdio>
+#include <memory>
+
+#include "build/recipe.hpp"
+#include "commands.hpp"
+#include "common/exit_codes.hpp"
+#include "release/propose.hpp"
+#include "release/repository.hpp"
+#include "release/threshold.hpp"
+#include "release_common.hpp"
+
+namespace cocoon::tools::sign {
+
+void add_propose_command(CLI::App& app, int& exit_code) {
+  struct Args {
+    std::string version, recipe, attestations, artifacts, root, repo, out;
+    std::int64_t expires_days = 90;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("propose", "write the targets draft of a release");
+  cmd->add_option("--version", args->version, "the release version (must equal the recipe's)")->required();
+  cmd->add_option("--recipe", args->recipe, "the recipe, e.g. manifests/sample-node.json")->required();
+  cmd->add_option("--attestations", args->attestations, "directory of builder attestations (*.json DSSE)")
+      ->required();
+  cmd->add_option("--artifacts", args->artifacts, "directory holding the artifact files to publish")
+      ->required();
+  cmd->add_option("--root", args->root, "the trusted root (default: <repo>/metadata/root.json)");
+  cmd->add_option("--repo", args->repo, "the published repository (for the previous release)");
+  cmd->add_option("--expires-days", args->expires_days, "days until the targets metadata expires")
+      ->check(CLI::Range(1, 3650));
+  cmd->add_option("--out", args->out, "the draft to write")->required();
+  cmd->callback([args, &exit_code] {
+    auto run = [&]() -> Result<release::Envelope> {
+      if (args->root.empty() && args->repo.empty())
+        return make_error(Errc::invalid_input, "give --root or --repo");
+      std::string root_path = args->root.empty() ? args->repo + "/metadata/root.json" : args->root;
+      COCOON_ASSIGN(release::Envelope root_env, load_envelope_file(root_path));
+      COCOON_ASSIGN(release::Root root, release::verify_root_self_signed(root_env));
+      COCOON_TRY(release::check_not_expired(root.common, now_unix(), "root"));
+      COCOON_ASSIGN(build::Recipe recipe, build::load_recipe(args->recipe));
+      if (recipe.version != args->version) {
+        return make_error(Errc::invalid_input, "--version " + args->version +
+                                                   " differs from the recipe's version " + recipe.version);
+      }
+      release::ProposeInput in;
+      in.release_version = args->version;
+      in.recipe.name = recipe.name;
+      in.recipe.source_commit = recipe.source_commit;
+      in.recipe.sha256 = recipe.digest;
+      for (const auto& a : recipe.artifacts) in.recipe.artifacts.push_back(a.name);
+      COCOON_ASSIGN(in.attestations, release::read_attestation_dir(args->attestations));
+      COCOON_ASSIGN(in.artifacts, release::digest_artifacts(args->artifacts, in.recipe.artifacts));
+      if (!args->repo.empty()) {
+        COCOON_ASSIGN(release::RepositoryState state, release::load_repository(args->repo));
+        in.previous = state.targets;
+      }
+      in.expires = now_unix() + args->expires_days * kDay;
+      COCOON_ASSIGN(release::Envelope draft, release::propose_targets(root, in));
+      COCOON_TRY(save_envelope_file(args->out, draft));
+      return draft;
+    };
+    auto r = run();
+    if (!r.ok()) {
+      exit_code = report("cocoon-sign", r.error());
+      return;
+    }
+    std::printf(
+        "wrote targets draft %s (version %llu, %zu target(s)); maintainers now run `cocoon-sign sign %s "
+        "--key KEY`\n",
+        args->out.c_str(), static_cast<unsigned long long>(r->signed_part["version"].get<std::uint64_t>()),
+        r->signed_part["targets"].size(), args->out.c_str());
+    exit_code = kExitOk;
+  });
+}
+
+}  // namespace cocoon::tools::sign

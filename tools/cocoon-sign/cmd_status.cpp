@@ -1,0 +1,108 @@
+// `cocoon-sign status DRAFT [--root ROOT]`: who has signed, who is missing, whether each threshold is
+// met. Exit 0 when every threshold is met, 1 when the draft still needs signatures.
+#include <cstdio>
+#include <memory>
+
+#include "commands.hpp"
+#include "common/exit_codes.hpp"
+#include "release/draft.hpp"
+#include "release/threshold.hpp"
+#include "release_common.hpp"
+
+namespace cocoon::tools::sign {
+
+namespace {
+
+std::string key_label(const release::Root& root, const std::string& keyid) {
+  if (root.policy) {
+    auto it = root.policy->maintainer_names.find(keyid);
+    if (it != root.policy->maintainer_names.end()) return it->second + " (" + keyid.substr(0, 16) + "…)";
+  }
+  return keyid;
+}
+
+void print_count(const release::Root& keys_from, const release::SignatureCount& c,
+                 const std::string& heading) {
+  std::printf("%s: %zu of %llu required signature(s) from distinct %s keys — %s\n", heading.c_str(),
+              c.signed_by.size(), static_cast<unsigned long long>(c.threshold), c.role.c_str(),
+              c.met() ? "threshold met" : "threshold NOT met");
+  for (const auto& k : c.signed_by) std::printf("  signed:  %s\n", key_label(keys_from, k).c_str());
+  for (const auto& k : c.missing) std::printf("  missing: %s\n", key_label(keys_from, k).c_str());
+  for (const auto& i : c.ignored) std::printf("  ignored: %s\n", i.c_str());
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& app, int& exit_code) {
+  struct Args {
+    std::string draft, root;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("status", "show who signed a draft and whether the threshold is met");
+  cmd->add_option("draft", args->draft, "a root or targets draft")->required();
+  cmd->add_option("--root", args->root,
+                  "the trusted root: required for a targets draft; for a root draft, the root it replaces");
+  cmd->callback([args, &exit_code] {
+    auto run = [&]() -> Result<bool> {
+      COCOON_ASSIGN(release::Envelope env, load_envelope_file(args->draft));
+      COCOON_ASSIGN(std::string type, release::envelope_type(env));
+      std::optional<release::Root> trusted;
+      if (!args->root.empty()) {
+        COCOON_ASSIGN(release::Envelope root_env, load_envelope_file(args->root));
+        COCOON_ASSIGN(release::Root r, release::verify_root_self_signed(root_env));
+        trusted = std::move(r);
+      }
+      bool met = true;
+      if (type == release::kRoleRoot) {
+        COCOON_ASSIGN(release::Root draft, release::parse_root(env.signed_part));
+        std::printf("root version %llu, expires %s\n", static_cast<unsigned long long>(draft.common.version),
+                    format_rfc3339(draft.common.expires).c_str());
+        if (trusted) {
+          if (draft.common.version != trusted->common.version + 1) {
+            return make_error(Errc::invalid_input, "the draft is root version " +
+                                                       std::to_string(draft.common.version) +
+                                                       ", the root it replaces is version " +
+                                                       std::to_string(trusted->common.version));
+          }
+          COCOON_ASSIGN(auto old_count, release::count_signatures(*trusted, release::kRoleRoot, env));
+          print_count(*trusted, old_count,
+                      "current root (version " + std::to_string(trusted->common.version) + ")");
+          met = met && old_count.met();
+        } else if (draft.common.version > 1) {
+          std::printf("note: give --root CURRENT to count the signatures the current root requires\n");
+          met = false;
+        }
+        COCOON_ASSIGN(auto own, release::count_signatures(draft, release::kRoleRoot, env));
+        print_count(draft, own, "new root (its own keys)");
+        met = met && own.met();
+      } else if (type == release::kRoleTargets) {
+        if (!trusted)
+          return make_error(Errc::invalid_input, "a targets draft needs --root (the trusted root.json)");
+        COCOON_ASSIGN(release::Targets t, release::parse_targets(env.signed_part));
+        std::string release_name;
+        if (t.release && t.release->contains("name") && t.release->contains("version")) {
+          release_name = " — release " + t.release->at("name").dump() + " " + t.release->at("version").dump();
+        }
+        std::printf("targets version %llu%s, %zu target(s), expires %s\n",
+                    static_cast<unsigned long long>(t.common.version), release_name.c_str(), t.targets.size(),
+                    format_rfc3339(t.common.expires).c_str());
+        COCOON_ASSIGN(auto count, release::count_signatures(*trusted, release::kRoleTargets, env));
+        print_count(*trusted, count,
+                    "targets role of root version " + std::to_string(trusted->common.version));
+        met = count.met();
+      } else {
+        return make_error(Errc::invalid_input,
+                          args->draft + " is " + type + " metadata, not a root or targets draft");
+      }
+      return met;
+    };
+    auto r = run();
+    if (!r.ok()) {
+      exit_code = report("cocoon-sign", r.error());
+      return;
+    }
+    exit_code = *r ? kExitOk : kExitNegative;
+  });
+}
+
+}  // namespace cocoon::tools::sign
