@@ -111,6 +111,39 @@ TEST_CASE(
   REQUIRE(dave_env.ok());
   CHECK(attest::builder_claim(attest::parse_statement(dave_env->payload).value()).name == "Dave D.");
 
+  // A fifth trusted builder with a patched toolchain (a `c++` wrapper first on PATH that changes the
+  // optimisation level) rebuilds the same commit: its attestation dissents, --strict fails, and diff
+  // names the member that differs.
+  fs::create_directories(t / "evil-bin");
+  REQUIRE(write_file_atomic(t / "evil-bin/c++", std::string_view("#!/bin/sh\nexec /usr/bin/c++ \"$@\" -O0\n"),
+                            0755)
+              .ok());
+  auto ek = run_shell("cd " + shell_quote(t.string()) + " && " + kTool +
+                      " key generate --unencrypted --name eve --out eve.key");
+  REQUIRE(ek.exit_code == 0);
+  trusted.push_back(crypto::public_key_json(crypto::load_public_key(t / "eve.key.pub").value()));
+  REQUIRE(write_file_atomic(t / "builders.json", pretty_json(trusted)).ok());
+  auto e = run_shell("cd " + shell_quote(t.string()) + " && PATH=" + shell_quote((t / "evil-bin").string()) +
+                     ":$PATH " + kTool + " run -q " + recipe + " --source " + shell_quote(repo.string()) +
+                     " --cache cache-eve --out eve-out --sign eve.key");
+  INFO(e.output);
+  REQUIRE(e.exit_code == 0);
+  fs::copy_file(t / "eve-out/attestation.dsse.json", t / "attestations/eve.json");
+  auto lenient = run_shell("cd " + shell_quote(t.string()) + " && " + kTool +
+                           " compare attestations --builders builders.json --threshold 4");
+  INFO(lenient.output);
+  CHECK(lenient.exit_code == 0);                           // four honest builders still agree
+  CHECK(lenient.output.find("eve") != std::string::npos);  // the dissent is shown
+  auto strict = run_shell("cd " + shell_quote(t.string()) + " && " + kTool +
+                          " compare attestations --builders builders.json --threshold 4 --strict");
+  INFO(strict.output);
+  CHECK(strict.exit_code == 1);
+  auto why = run_shell(kTool + " diff " + shell_quote((t / "alice-out/sample-node.tar.zst").string()) + " " +
+                       shell_quote((t / "eve-out/sample-node.tar.zst").string()));
+  INFO(why.output);
+  CHECK(why.exit_code == 1);
+  CHECK(why.output.find("bin/sample-node") != std::string::npos);
+
   // The three statements differ in builder and times but have identical subjects.
   auto same = run_shell("cd " + shell_quote(t.string()) + " && " + kTool +
                         " diff alice-out/attestation.dsse.json carol-out/attestation.dsse.json");
