@@ -144,6 +144,20 @@ Result<Envelope> propose_targets(const Root& root, const ProposeInput& in) {
                          {"version", in.release_version},
                          {"source_commit", in.recipe.source_commit},
                          {"recipe_sha256", in.recipe.sha256}};
+  if (in.measurement) {
+    // Only the bytes the builders agreed on may speak for the release.
+    auto agreed = targets.targets.find(in.recipe.name + "/measurement.json");
+    if (agreed == targets.targets.end())
+      return make_error(Errc::invalid_input,
+                        "propose: a measurement was given but the recipe lists no measurement.json");
+    if (crypto::sha256_hex(ByteView(*in.measurement)) != agreed->second.hashes.at("sha256"))
+      return make_error(Errc::hash_mismatch,
+                        "propose: measurement.json is not the file the builders agreed on");
+    COCOON_ASSIGN(Json doc, parse_json(to_string(*in.measurement), "measurement.json"));
+    if (!doc.is_object() || !doc.contains("image_hashes") || !doc["image_hashes"].is_array())
+      return make_error(Errc::invalid_input, "propose: measurement.json has no image_hashes array");
+    (*targets.release)["image_hashes"] = doc["image_hashes"];
+  }
   Envelope env;
   env.signed_part = targets_json(targets);
   return env;

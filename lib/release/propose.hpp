@@ -46,6 +46,10 @@ struct ProposeInput {
   std::vector<AttestationFile> attestations;
   std::vector<ArtifactDigest> artifacts;  // the files that will be published
   std::optional<Targets> previous;        // the last published targets, if any
+  // The content of the recipe's measurement.json artifact (lib/measure), when the recipe measures a
+  // TDX image: its image hashes are copied into the release's custom metadata, so a node or a TON
+  // allow-list can be checked against the co-signed release.
+  std::optional<Bytes> measurement;
   UnixSeconds expires = 0;
 };
 

@@ -113,3 +113,38 @@ TEST_CASE("release versions compare numerically", "[release][propose]") {
   CHECK_FALSE(compare_release_versions("1.0-rc1", "1.0").ok());
   CHECK_FALSE(compare_release_versions("1..0", "1.0").ok());
 }
+
+TEST_CASE("propose copies the agreed measurement's image hashes into the release", "[release][propose]") {
+  Cast c;
+  Root root = make_test_root({&c.alice, &c.bob}, 2, c.online, c);
+  const std::string measurement = R"({"schema":"cocoon-measurement/v1","image_hashes":[{"image_hash":")" +
+                                  std::string(64, 'e') + R"(","role":"worker","host_profile":"h100"}]})";
+  auto attest_both = [&](const crypto::SecretKey& builder, const std::string& m) {
+    attest::Statement st;
+    st.predicate_type = attest::kSlsaProvenanceV1;
+    st.subjects = {{kArtifact, crypto::sha256_hex(std::string_view(kContent))},
+                   {"measurement.json", crypto::sha256_hex(std::string_view(m))}};
+    st.predicate = Json{
+        {"runDetails", {{"builder", {{"id", attest::builder_id_for_keyid(builder.public_key().keyid)}}}}}};
+    auto env = attest::sign_statement(st, builder);
+    return AttestationFile{builder.name + ".json", to_bytes(pretty_json(attest::dsse_envelope_json(env)))};
+  };
+  ProposeInput in = input(c, {attest_both(c.builder1, measurement), attest_both(c.builder2, measurement)});
+  in.recipe.artifacts.push_back("measurement.json");
+  auto md = tuf_hashes(as_bytes(measurement));
+  in.artifacts.push_back({"measurement.json", measurement.size(), md["sha256"], md["sha512"]});
+  in.measurement = to_bytes(measurement);
+  auto draft = propose_targets(root, in);
+  REQUIRE(draft.ok());
+  auto t = parse_targets(draft->signed_part);
+  REQUIRE(t.ok());
+  REQUIRE(t->release->contains("image_hashes"));
+  CHECK(t->release->at("image_hashes")[0]["image_hash"] == std::string(64, 'e'));
+  CHECK(t->targets.count("sample/measurement.json") == 1);
+
+  // A measurement other than the agreed one cannot speak for the release.
+  in.measurement = to_bytes(measurement + " ");
+  auto swapped = propose_targets(root, in);
+  REQUIRE_FALSE(swapped.ok());
+  CHECK(swapped.error().code == Errc::hash_mismatch);
+}

@@ -6,6 +6,7 @@
 #include "build/recipe.hpp"
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/file_io.hpp"
 #include "release/propose.hpp"
 #include "release/repository.hpp"
 #include "release/threshold.hpp"
@@ -50,8 +51,15 @@ void add_propose_command(CLI::App& app, int& exit_code) {
       in.recipe.source_commit = recipe.source_commit;
       in.recipe.sha256 = recipe.digest;
       for (const auto& a : recipe.artifacts) in.recipe.artifacts.push_back(a.name);
+      // A measuring recipe's run adds measurement.json (lib/build); its image hashes go into the release.
+      if (recipe.measure) in.recipe.artifacts.push_back("measurement.json");
       COCOON_ASSIGN(in.attestations, release::read_attestation_dir(args->attestations));
       COCOON_ASSIGN(in.artifacts, release::digest_artifacts(args->artifacts, in.recipe.artifacts));
+      if (recipe.measure) {
+        COCOON_ASSIGN(Bytes m,
+                      read_file(std::filesystem::path(args->artifacts) / "measurement.json", 64 << 20));
+        in.measurement = std::move(m);
+      }
       if (!args->repo.empty()) {
         COCOON_ASSIGN(release::RepositoryState state, release::load_repository(args->repo));
         in.previous = state.targets;
