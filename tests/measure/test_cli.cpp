@@ -271,3 +271,63 @@ TEST_CASE("cli: verify eventlog matches, names the first divergence, records a h
   REQUIRE(write_file_atomic(c.dir / "junk.bin", Bytes{0x01, 0x02, 0x03}).ok());
   expect_bad_input(base + q(c.dir / "junk.bin") + " --measurement " + q(c.measurement), "event log");
 }
+
+TEST_CASE(
+    "cli: a recipe with a measure section makes cocoon-build run write measurement.json as an artifact") {
+  CliImage c;
+  Json direct = c.measure();
+  // The image files become a git repository, as a real image build's outputs would sit in its tree.
+  fs::path repo = c.dir / "repo";
+  fs::create_directories(repo);
+  for (const char* f : {"OVMF.fd", "image.vmlinuz", "image.initrd", "image.cmdline"})
+    fs::copy_file(c.dir / f, repo / f);
+  fs::copy(c.dir / "spec", repo / "spec", fs::copy_options::recursive);
+  auto git = run(
+      "cd " + q(repo) +
+      " && export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t "
+      "GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t GIT_AUTHOR_DATE=2025-01-01T00:00:00Z "
+      "GIT_COMMITTER_DATE=2025-01-01T00:00:00Z && git init -q . && git add -A . && "
+      "git commit -q -m image && git rev-parse HEAD");
+  REQUIRE(git.exit_code == 0);
+  std::string commit = git.output.substr(0, 40);
+  Json recipe = {
+      {"schema", "cocoon-recipe/v1"},
+      {"name", "synthetic-image"},
+      {"version", "1.0.0"},
+      {"source", {{"url", repo.string()}, {"commit", commit}}},
+      {"steps", Json::array({{{"name", "noop"}, {"run", Json::array({"true"})}}})},
+      {"artifacts", Json::array({{{"name", "OVMF.fd"}, {"file", "OVMF.fd"}}})},
+      {"measure",
+       {{"ovmf", "OVMF.fd"},
+        {"kernel", "image.vmlinuz"},
+        {"initrd", "image.initrd"},
+        {"cmdline", "image.cmdline"},
+        {"memory", Json::array({"1G"})},
+        {"roles", Json::array({{{"name", "worker"}, {"append", "cocoon_gpu"}, {"spec", "spec/spec-worker"}},
+                               {{"name", "proxy"}, {"spec", "spec/spec-proxy"}}})}}}};
+  REQUIRE(write_file_atomic(c.dir / "recipe.json", pretty_json(recipe)).ok());
+  for (const char* out : {"out1", "out2"}) {
+    auto r = run(tool("cocoon-build") + " run -q " + q(c.dir / "recipe.json") + " --cache " +
+                 q(c.dir / "cache") + " --out " + q(c.dir / out));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.output.find("  measurement.json") != std::string::npos);
+  }
+  auto a = read_text_file(c.dir / "out1/measurement.json");
+  auto b = read_text_file(c.dir / "out2/measurement.json");
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  CHECK(*a == *b);  // no absolute path or time leaks into it: every builder gets the same bytes
+  auto doc = parse_json(*a);
+  REQUIRE(doc.ok());
+  // The same inputs measured by `cocoon-build measure` (which also had a host profile, adding its memory
+  // size to the RTMR1 candidates) give the same MRTD, RTMR2 and RTMR3 candidates.
+  for (const char* reg : {"mrtd", "rtmr2", "rtmr3"}) {
+    INFO(reg);
+    CHECK((*doc)["candidates"][reg] == direct["candidates"][reg]);
+  }
+  CHECK((*doc)["candidates"]["rtmr1"].size() > 0);
+  auto sums = read_text_file(c.dir / "out1/SHA256SUMS");
+  REQUIRE(sums.ok());
+  CHECK(sums->find(crypto::sha256_hex(std::string_view(*a)) + "  measurement.json") != std::string::npos);
+}
