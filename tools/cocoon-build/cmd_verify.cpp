@@ -8,17 +8,15 @@
 #include "attest/expected.hpp"
 #include "attest/from_build.hpp"
 #include "build/run.hpp"
+#include "build_args.hpp"
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
-#include "common/signing_key.hpp"
-#include "progress.hpp"
 
 namespace cocoon::tools::build {
 namespace {
 
-struct VerifyArgs {
-  std::string recipe, expect, out, cache, source, work_root, sign, name;
-  bool json = false, quiet = false, keep = false;
+struct VerifyArgs : BuildArgs {
+  std::string expect;
 };
 
 Json outcome_json(const attest::VerifyOutcome& v, const attest::ExpectedDigests& e,
@@ -41,33 +39,19 @@ int verify(const VerifyArgs& a) {
   if (!recipe) return report("cocoon-build", recipe.error());
   auto expected = attest::load_expected_digests(a.expect);
   if (!expected) return report("cocoon-build", expected.error());
-  // Ask for the passphrase before the build, not after minutes of compiling.
-  std::optional<crypto::SecretKey> key;
-  if (!a.sign.empty()) {
-    auto loaded = load_signing_key(a.sign);
-    if (!loaded) return report("cocoon-build", loaded.error());
-    key = std::move(loaded).value();
-  }
-
-  cocoon::build::RunOptions opts;
-  opts.out_dir = a.out;
-  opts.cache_dir = a.cache;
-  opts.work_root = a.work_root;
-  opts.keep_work = a.keep;
-  if (!a.source.empty()) opts.source_override = a.source;
-  ProgressPrinter progress(recipe->name, a.quiet);
-  opts.on_progress = [&](const cocoon::build::ProgressEvent& e) { progress(e); };
-  auto result = cocoon::build::run_recipe(*recipe, opts);
-  if (!result) return report("cocoon-build", result.error());
+  auto build = build_with_optional_key(*recipe, a);
+  if (!build) return report("cocoon-build", build.error());
+  const auto& result = build->result;
+  const auto& key = build->key;
 
   std::vector<attest::Subject> built;
-  for (const auto& art : result->artifacts) built.push_back({art.name, art.sha256});
+  for (const auto& art : result.artifacts) built.push_back({art.name, art.sha256});
   auto outcome = attest::compare_with_expected(built, expected->subjects);
 
   // Our own attestation records what we built, match or not: a published dissent is useful too.
   std::string attestation;
   if (key) {
-    auto path = attest::write_build_attestation(*result, *key, a.name);
+    auto path = attest::write_build_attestation(result, *key, a.signer_name);
     if (!path) return report("cocoon-build", path.error());
     attestation = path->string();
   }
@@ -106,17 +90,8 @@ void add_verify_command(CLI::App& app, int& exit_code) {
   cmd->add_option("recipe", args->recipe, "Recipe file (manifests/*.json)")->required();
   cmd->add_option("--expect", args->expect, "SHA256SUMS file or another builder's attestation")->required();
   cmd->add_option("--out", args->out, "Output directory for the rebuilt artifacts")->required();
-  cmd->add_option("--sign", args->sign, "Secret key file: also write OUT/attestation.dsse.json");
-  cmd->add_option("--name", args->name, "Builder display name in the attestation (default: the key's name)");
-  cmd->add_option("--cache", args->cache,
-                  "Git cache directory (default: $XDG_CACHE_HOME/cocoon-release/git)");
-  cmd->add_option("--source", args->source,
-                  "Fetch from this path or URL instead of source.url (same commit)");
-  cmd->add_option("--work-root", args->work_root,
-                  "Where to create the temporary work tree (default: $TMPDIR)");
-  cmd->add_flag("--keep-work", args->keep, "Keep the work tree after the build");
+  add_build_options(*cmd, *args);
   cmd->add_flag("--json", args->json, "Print the verdict as JSON on stdout");
-  cmd->add_flag("-q,--quiet", args->quiet, "No progress lines");
   cmd->callback([args, &exit_code] { exit_code = verify(*args); });
 }
 
