@@ -29,7 +29,16 @@ Json log_bundle_json(const LogBundle& bundle) {
     entries.push_back(
         Json{{"kind", e.kind}, {"sha256", e.sha256}, {"index", e.index}, {"inclusion_proof", proof}});
   }
-  return Json{{"origin", bundle.origin}, {"checkpoint", bundle.checkpoint}, {"entries", entries}};
+  Json consistency = Json::array();
+  for (const auto& [old_size, proof] : bundle.consistency) {
+    Json hashes = Json::array();
+    for (const auto& h : proof) hashes.push_back(tlog::hash_base64(h));
+    consistency.push_back(Json{{"old_size", old_size}, {"proof", hashes}});
+  }
+  return Json{{"origin", bundle.origin},
+              {"checkpoint", bundle.checkpoint},
+              {"entries", entries},
+              {"consistency", consistency}};
 }
 
 Result<LogBundle> parse_log_bundle(const Json& doc) {
@@ -54,6 +63,23 @@ Result<LogBundle> parse_log_bundle(const Json& doc) {
       entry.inclusion_proof.push_back(*hash);
     }
     b.entries.push_back(std::move(entry));
+  }
+  if (auto c = doc.find("consistency"); c != doc.end()) {
+    if (!c->is_array()) return bad("\"consistency\" must be an array");
+    for (const Json& item : *c) {
+      if (!item.is_object() || !item.contains("proof") || !item["proof"].is_array())
+        return bad("each \"consistency\" item is {\"old_size\": N, \"proof\": [...]}");
+      COCOON_ASSIGN(std::uint64_t old_size, get_uint(item, "old_size", kWhat));
+      tlog::Proof proof;
+      for (const Json& h : item["proof"]) {
+        if (!h.is_string()) return bad("proof hashes must be base64 strings");
+        auto hash = tlog::hash_from_base64(h.get<std::string>());
+        if (!hash.ok()) return bad("consistency proof hash: " + hash.error().message);
+        proof.push_back(*hash);
+      }
+      if (!b.consistency.emplace(old_size, std::move(proof)).second)
+        return bad("two consistency proofs from size " + std::to_string(old_size));
+    }
   }
   return b;
 }

@@ -6,10 +6,12 @@
 // Example: {"origin":"example.org/cocoon-releases",
 //           "checkpoint":"example.org/cocoon-releases\n5\n<base64 root>\n\n— example.org/… <sig>\n",
 //           "entries":[{"kind":"targets","sha256":"<hex of the entry bytes>","index":4,
-//                       "inclusion_proof":["<base64 hash>", …]}, …]}
+//                       "inclusion_proof":["<base64 hash>", …]}, …],
+//           "consistency":[{"old_size":3,"proof":["<base64 hash>", …]}, …]}
 // Witness cosignatures, when collected, are extra signature lines of the checkpoint note.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,9 @@ struct LogBundle {
   std::string origin;
   std::string checkpoint;  // the signed checkpoint note, cosignatures included
   std::vector<LogBundleEntry> entries;
+  // Old tree size -> consistency proof from it to the checkpoint's size: one per earlier release, so
+  // a node that accepted any of them checks this one extends it without asking the log.
+  std::map<std::uint64_t, tlog::Proof> consistency;
 };
 
 Json log_bundle_json(const LogBundle& bundle);

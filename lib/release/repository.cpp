@@ -189,22 +189,28 @@ Status publish_root(const std::filesystem::path& repo, const Envelope& root_env,
   return Ok{};
 }
 
-Status publish_targets(const std::filesystem::path& repo, const Envelope& targets_env,
-                       const std::filesystem::path& artifacts_dir, const crypto::SecretKey& online_key,
-                       const PublishTimes& times, const LogStep& log_step) {
-  RepositoryPaths paths(repo);
-  COCOON_ASSIGN(RepositoryState state, load_repository(repo));
+Result<Targets> check_targets_publishable(const RepositoryState& state, const Envelope& targets_env,
+                                          UnixSeconds now) {
   if (!state.root)
-    return make_error(Errc::not_found,
-                      "publish: " + repo.string() + " has no root yet (publish the root first)");
-  const Root& root = *state.root;
-  COCOON_TRY(check_not_expired(root.common, times.now, "root"));
-  COCOON_ASSIGN(Targets targets, verify_targets(root, targets_env, times.now));
+    return make_error(Errc::not_found, "publish: the repository has no root yet (publish the root first)");
+  COCOON_TRY(check_not_expired(state.root->common, now, "root"));
+  COCOON_ASSIGN(Targets targets, verify_targets(*state.root, targets_env, now));
   if (state.targets && targets.common.version <= state.targets->common.version) {
     return make_error(Errc::rollback, "publish: targets version " + std::to_string(targets.common.version) +
                                           " is not above the published version " +
                                           std::to_string(state.targets->common.version));
   }
+  return targets;
+}
+
+Status publish_targets(const std::filesystem::path& repo, const Envelope& targets_env,
+                       const std::filesystem::path& artifacts_dir, const crypto::SecretKey& online_key,
+                       const PublishTimes& times, const LogStep& log_step,
+                       const std::vector<Bytes>& attestations) {
+  RepositoryPaths paths(repo);
+  COCOON_ASSIGN(RepositoryState state, load_repository(repo));
+  COCOON_ASSIGN(Targets targets, check_targets_publishable(state, targets_env, times.now));
+  const Root& root = *state.root;
 
   // Check every file before anything is written.
   for (const auto& [path, file] : targets.targets) {
@@ -242,6 +248,10 @@ Status publish_targets(const std::filesystem::path& repo, const Envelope& target
     COCOON_ASSIGN(std::string bundle, log_step(root, targets_text));
     log_bundle = std::move(bundle);
   }
+  if (!attestations.empty()) COCOON_TRY(make_dirs(paths.attestations));
+  for (const Bytes& file : attestations) {
+    COCOON_TRY(write_file_atomic(paths.attestations / (crypto::sha256_hex(file) + ".json"), file));
+  }
   for (const auto& [path, file] : targets.targets) {
     std::filesystem::path target_path(path);
     std::filesystem::path dir = paths.targets / target_path.parent_path();
@@ -267,6 +277,49 @@ Status publish_targets(const std::filesystem::path& repo, const Envelope& target
   COCOON_TRY(write_file_atomic(paths.metadata / (std::to_string(targets.common.version) + ".targets.json"),
                                targets_text));
   return write_online(paths, online, prev_snapshot + 1);
+}
+
+Result<RefreshedVersions> refresh_timestamp(const std::filesystem::path& repo,
+                                            const crypto::SecretKey& online_key, const PublishTimes& times,
+                                            bool new_snapshot) {
+  RepositoryPaths paths(repo);
+  COCOON_ASSIGN(RepositoryState state, load_repository(repo));
+  if (!state.root || !state.timestamp)
+    return make_error(Errc::not_found, "timestamp: " + repo.string() + " has no published release yet");
+  COCOON_TRY(check_not_expired(state.root->common, times.now, "root"));
+  RefreshedVersions out;
+  UnixSeconds ts_expires = times.now + times.timestamp_lifetime;
+  bool resign_snapshot = new_snapshot || state.snapshot->common.expires < ts_expires;
+  if (resign_snapshot) {
+    std::uint64_t tv = state.targets->common.version;
+    COCOON_ASSIGN(std::string targets_text,
+                  read_metadata(paths.metadata / (std::to_string(tv) + ".targets.json")));
+    COCOON_ASSIGN(OnlineMetadata m, make_online_metadata(targets_text, tv, state.snapshot->common.version,
+                                                         state.timestamp->common.version, online_key, times));
+    COCOON_TRY(check_online_key(*state.root, m));
+    COCOON_TRY(write_online(paths, m, state.snapshot->common.version + 1));
+    out.snapshot = state.snapshot->common.version + 1;
+    out.timestamp = state.timestamp->common.version + 1;
+    out.snapshot_resigned = true;
+    return out;
+  }
+  std::uint64_t sv = state.snapshot->common.version;
+  COCOON_ASSIGN(std::string snapshot_text,
+                read_metadata(paths.metadata / (std::to_string(sv) + ".snapshot.json")));
+  Timestamp ts;
+  ts.common = CommonFields{kRoleTimestamp, kSpecVersion, state.timestamp->common.version + 1, ts_expires};
+  ts.snapshot.version = sv;
+  ts.snapshot.length = snapshot_text.size();
+  ts.snapshot.hashes = tuf_hashes(as_bytes(snapshot_text));
+  Envelope env;
+  env.signed_part = timestamp_json(ts);
+  COCOON_TRY(add_signature(env, online_key));
+  COCOON_TRY(
+      check_threshold(*state.root, kRoleTimestamp, env, "new timestamp (is the online key in the root?)"));
+  COCOON_TRY(write_file_atomic(paths.metadata / "timestamp.json", envelope_text(env)));
+  out.snapshot = sv;
+  out.timestamp = ts.common.version;
+  return out;
 }
 
 }  // namespace cocoon::release

@@ -4,6 +4,7 @@
 //   <repo>/metadata/root.json                   a copy of the newest root
 //   <repo>/metadata/<V>.targets.json, <V>.snapshot.json, timestamp.json
 //   <repo>/targets/<dir>/<sha256>.<name> and <sha512>.<name>   each target under every hash it lists
+//   <repo>/attestations/<sha256>.json            the builder attestations the targets cite, by file hash
 //   <repo>/log/<V>.targets.bundle.json          the log bundle of targets version V (when logged)
 // Example: publishing targets v3 with "sample-node/sample-node.tar.zst" writes
 //   targets/sample-node/9f86….sample-node.tar.zst, metadata/3.targets.json, metadata/<S+1>.snapshot.json
@@ -14,6 +15,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "core/time.hpp"
@@ -27,8 +29,12 @@ struct RepositoryPaths {
   std::filesystem::path metadata;
   std::filesystem::path targets;
   std::filesystem::path log;
+  std::filesystem::path attestations;
   explicit RepositoryPaths(const std::filesystem::path& repo)
-      : metadata(repo / "metadata"), targets(repo / "targets"), log(repo / "log") {}
+      : metadata(repo / "metadata"),
+        targets(repo / "targets"),
+        log(repo / "log"),
+        attestations(repo / "attestations") {}
 };
 
 // What the repository currently publishes; fields are empty before the first root / first targets.
@@ -64,11 +70,31 @@ Status publish_root(const std::filesystem::path& repo, const Envelope& root,
 // artifacts_dir/<basename of its path>, checked against its length and hashes, and copied under each
 // hash; then the targets, snapshot and timestamp metadata. `log_step`, when set, runs after every check
 // passed and before anything is written: it logs the exact targets file text and returns the log bundle,
-// stored as log/<V>.targets.bundle.json; its error aborts the publish.
+// stored as log/<V>.targets.bundle.json; its error aborts the publish. `attestations` are files laid
+// out as attestations/<sha256 of the file>.json (content-addressed, so writing them early is harmless).
 using LogStep = std::function<Result<std::string>(const Root& root, std::string_view targets_text)>;
 Status publish_targets(const std::filesystem::path& repo, const Envelope& targets,
                        const std::filesystem::path& artifacts_dir, const crypto::SecretKey& online_key,
-                       const PublishTimes& times, const LogStep& log_step);
+                       const PublishTimes& times, const LogStep& log_step,
+                       const std::vector<Bytes>& attestations = {});
+
+// The decisions publish_targets makes before touching anything: the root is current, the draft meets
+// the targets threshold and has not expired, and its version is above the published one (rollback).
+Result<Targets> check_targets_publishable(const RepositoryState& state, const Envelope& targets,
+                                          UnixSeconds now);
+
+// Re-signs the timestamp (version + 1, expiring times.timestamp_lifetime from now) so the published
+// release stays installable; the snapshot is re-signed too (version + 1) when `new_snapshot` is set or
+// when it would expire before the new timestamp. Targets are untouched: no maintainer is needed.
+// Returns the new timestamp version. Errors: not_found (nothing published yet), signature (the online
+// key is not the root's timestamp/snapshot key).
+struct RefreshedVersions {
+  std::uint64_t timestamp = 0, snapshot = 0;
+  bool snapshot_resigned = false;
+};
+Result<RefreshedVersions> refresh_timestamp(const std::filesystem::path& repo,
+                                            const crypto::SecretKey& online_key, const PublishTimes& times,
+                                            bool new_snapshot);
 
 // Pure: the snapshot and timestamp that publish `targets_file` (version targets_version) after the
 // given previous versions (0 = none yet), signed by `online_key`.

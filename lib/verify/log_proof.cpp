@@ -141,13 +141,34 @@ Result<LogProof> make_log_proof(tlog::HashReader& tree, const std::string& cosig
   return proof;
 }
 
+const char* log_check_stage_name(LogCheckStage stage) {
+  switch (stage) {
+    case LogCheckStage::checkpoint:
+    case LogCheckStage::inclusion:
+      return "log inclusion";
+    case LogCheckStage::witnesses:
+      return "witnesses";
+    case LogCheckStage::consistency:
+      return "log consistency";
+  }
+  return "log";
+}
+
 Result<LogVerdict> check_log_proof(const release::CocoonPolicy& policy, ByteView targets_bytes,
                                    const LogProof& proof,
-                                   const std::optional<std::string>& last_accepted_note) {
+                                   const std::optional<std::string>& last_accepted_note, UnixSeconds now,
+                                   LogCheckStage* failed) {
+  auto at = [failed](LogCheckStage stage, Error e) {
+    if (failed) *failed = stage;
+    return e;
+  };
   auto log_key = tlog::parse_verifier_key(policy.log_verifier_key);
-  if (!log_key.ok()) return make_error(Errc::invalid_input, "policy log key: " + log_key.error().message);
+  if (!log_key.ok())
+    return at(LogCheckStage::checkpoint,
+              make_error(Errc::invalid_input, "policy log key: " + log_key.error().message));
   auto opened = tlog::open_checkpoint(proof.checkpoint, *log_key, policy.log_origin);
-  if (!opened.ok()) return log_error("log checkpoint refused: " + opened.error().message);
+  if (!opened.ok())
+    return at(LogCheckStage::checkpoint, log_error("log checkpoint refused: " + opened.error().message));
   LogVerdict verdict;
   verdict.checkpoint = opened->checkpoint;
   verdict.checkpoint_note = proof.checkpoint;
@@ -158,51 +179,68 @@ Result<LogVerdict> check_log_proof(const release::CocoonPolicy& policy, ByteView
   for (const auto& text : policy.witness_keys) {
     auto witness = tlog::parse_verifier_key(text);
     if (!witness.ok())
-      return make_error(Errc::invalid_input, "policy witness key: " + witness.error().message);
-    if (!tlog::verify_cosignature(opened->note, *witness).ok()) continue;
+      return at(LogCheckStage::witnesses,
+                make_error(Errc::invalid_input, "policy witness key: " + witness.error().message));
+    auto when = tlog::verify_cosignature(opened->note, *witness);
+    if (!when.ok()) continue;
+    if (static_cast<UnixSeconds>(*when) > now + kMaxCosignatureClockSkew) {
+      verdict.ignored_witnesses.push_back(witness->name + ": cosignature dated " +
+                                          format_rfc3339(static_cast<UnixSeconds>(*when)) +
+                                          ", in the future");
+      continue;
+    }
     if (counted.insert(witness->key).second) verdict.witnesses.push_back(witness->name);
   }
   if (counted.size() < policy.witness_quorum) {
-    return log_error("log checkpoint at size " + std::to_string(cp.size) + " is cosigned by " +
-                     std::to_string(counted.size()) + " trusted witness(es), the quorum is " +
-                     std::to_string(policy.witness_quorum));
+    std::string ignored;
+    for (const auto& i : verdict.ignored_witnesses) ignored += "; not counted: " + i;
+    return at(LogCheckStage::witnesses,
+              log_error("log checkpoint at size " + std::to_string(cp.size) + " is cosigned by " +
+                        std::to_string(counted.size()) + " trusted witness(es), the quorum is " +
+                        std::to_string(policy.witness_quorum) + ignored));
   }
 
   tlog::Hash leaf = tlog::leaf_hash(targets_bytes);
   auto included = tlog::check_inclusion(proof.inclusion, cp.size, proof.index, leaf, cp.root);
   if (!included.ok()) {
-    return log_error("the targets metadata is not in the log at index " + std::to_string(proof.index) +
-                     " of size " + std::to_string(cp.size) + ": " + included.error().message);
+    return at(LogCheckStage::inclusion,
+              log_error("the targets metadata is not in the log at index " + std::to_string(proof.index) +
+                        " of size " + std::to_string(cp.size) + ": " + included.error().message));
   }
 
   if (last_accepted_note) {
     auto last = tlog::open_checkpoint(*last_accepted_note, *log_key, policy.log_origin);
     if (!last.ok()) {
-      return log_error("the stored checkpoint does not verify under the policy's log key: " +
-                       last.error().message);
+      return at(LogCheckStage::consistency,
+                log_error("the stored checkpoint does not verify under the policy's log key: " +
+                          last.error().message));
     }
     const tlog::Checkpoint& old = last->checkpoint;
     if (cp.size < old.size) {
-      return make_error(Errc::rollback, "log checkpoint size " + std::to_string(cp.size) +
-                                            " is smaller than the size " + std::to_string(old.size) +
-                                            " this node accepted before");
+      return at(LogCheckStage::consistency,
+                make_error(Errc::rollback, "log checkpoint size " + std::to_string(cp.size) +
+                                               " is smaller than the size " + std::to_string(old.size) +
+                                               " this node accepted before"));
     }
     if (cp.size == old.size) {
       if (cp.root != old.root) {
-        return log_error("split view: the log shows a different tree of size " + std::to_string(cp.size) +
-                         " than it showed this node before");
+        return at(LogCheckStage::consistency,
+                  log_error("split view: the log shows a different tree of size " + std::to_string(cp.size) +
+                            " than it showed this node before"));
       }
     } else {
       auto it = proof.consistency.find(old.size);
       if (it == proof.consistency.end()) {
-        return log_error("no consistency proof from the accepted size " + std::to_string(old.size) + " to " +
-                         std::to_string(cp.size));
+        return at(LogCheckStage::consistency,
+                  log_error("no consistency proof from the accepted size " + std::to_string(old.size) +
+                            " to " + std::to_string(cp.size)));
       }
       auto consistent = tlog::check_consistency(it->second, old.size, cp.size, old.root, cp.root);
       if (!consistent.ok()) {
-        return log_error("split view: the log of size " + std::to_string(cp.size) +
-                         " is not an extension of the one this node accepted at size " +
-                         std::to_string(old.size) + ": " + consistent.error().message);
+        return at(LogCheckStage::consistency,
+                  log_error("split view: the log of size " + std::to_string(cp.size) +
+                            " is not an extension of the one this node accepted at size " +
+                            std::to_string(old.size) + ": " + consistent.error().message));
       }
     }
     verdict.consistent_from = old.size;

@@ -23,6 +23,7 @@
 #include "core/bytes.hpp"
 #include "core/json.hpp"
 #include "core/result.hpp"
+#include "core/time.hpp"
 #include "release/policy.hpp"
 #include "tlog/checkpoint.hpp"
 #include "tlog/proof.hpp"
@@ -55,16 +56,28 @@ struct LogVerdict {
   tlog::Checkpoint checkpoint;
   std::string checkpoint_note;                   // to store as the node's last accepted checkpoint
   std::vector<std::string> witnesses;            // names of the witnesses whose cosignature verified
+  std::vector<std::string> ignored_witnesses;    // "<name>: <why>" for cosignatures not counted
   std::optional<std::uint64_t> consistent_from;  // the size of the previously accepted checkpoint
 };
 
+// Which part of the check refused, so callers can name it without reading the message.
+enum class LogCheckStage { checkpoint, witnesses, inclusion, consistency };
+const char* log_check_stage_name(LogCheckStage stage);  // "log inclusion", "witnesses", ...
+
+// A cosignature dated further than this into the future of the node's clock is not counted: a witness
+// with a broken clock (or a forged line) must not look like a witness that saw the tree.
+inline constexpr UnixSeconds kMaxCosignatureClockSkew = 10 * 60;
+
 // Checks, in order: the checkpoint is signed by the policy's log key for its origin; at least the
-// policy's quorum of distinct witness keys cosigned it; the inclusion proof places `targets_bytes` at
-// `index`; the tree is an extension of `last_accepted` (same root at the same size, or a valid
-// consistency proof from its size). Errors: log_inconsistent (any of those), rollback (the checkpoint
-// is smaller than the one this node accepted before), invalid_input (the policy's keys do not parse).
+// policy's quorum of distinct witness keys cosigned it, each cosignature dated no later than
+// now + kMaxCosignatureClockSkew; the inclusion proof places `targets_bytes` at `index`; the tree is an
+// extension of `last_accepted` (same root at the same size, or a valid consistency proof from its
+// size). Errors: log_inconsistent (any of those), rollback (the checkpoint is smaller than the one this
+// node accepted before), invalid_input (the policy's keys do not parse). On error `*failed` (when
+// given) says which stage refused.
 Result<LogVerdict> check_log_proof(const release::CocoonPolicy& policy, ByteView targets_bytes,
                                    const LogProof& proof,
-                                   const std::optional<std::string>& last_accepted_note);
+                                   const std::optional<std::string>& last_accepted_note, UnixSeconds now,
+                                   LogCheckStage* failed = nullptr);
 
 }  // namespace cocoon::verify

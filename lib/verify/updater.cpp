@@ -219,26 +219,21 @@ class UpdateRun {
     if (!last.ok()) return fail("log consistency", last.error());
     std::optional<std::string> last_note;
     if (last->has_value()) last_note = to_string(**last);
-    auto verdict = check_log_proof(policy, set_->targets()->bytes, *proof, last_note);
-    if (!verdict.ok()) {
-      const std::string& m = verdict.error().message;
-      std::string name =
-          m.find("witness") != std::string::npos ? "witnesses"
-          : (m.find("split view") != std::string::npos || m.find("consistency") != std::string::npos ||
-             verdict.error().code == Errc::rollback)
-              ? "log consistency"
-              : "log inclusion";
-      return fail(name, verdict.error());
-    }
+    LogCheckStage stage = LogCheckStage::inclusion;
+    auto verdict = check_log_proof(policy, set_->targets()->bytes, *proof, last_note, opt_.now, &stage);
+    if (!verdict.ok()) return fail(log_check_stage_name(stage), verdict.error());
     const tlog::Checkpoint& cp = verdict->checkpoint;
     (void)record("log inclusion", Ok{},
                  "targets version " + std::to_string(version) + " is entry " + std::to_string(proof->index) +
                      " of " + cp.origin + " at size " + std::to_string(cp.size));
     std::string names;
     for (const auto& w : verdict->witnesses) names += (names.empty() ? "" : ", ") + w;
+    std::string ignored;
+    for (const auto& i : verdict->ignored_witnesses) ignored += "; not counted: " + i;
     (void)record("witnesses", Ok{},
                  std::to_string(verdict->witnesses.size()) + " cosigned (quorum " +
-                     std::to_string(policy.witness_quorum) + ")" + (names.empty() ? "" : ": " + names));
+                     std::to_string(policy.witness_quorum) + ")" + (names.empty() ? "" : ": " + names) +
+                     ignored);
     (void)record("log consistency", Ok{},
                  verdict->consistent_from
                      ? "extends the checkpoint accepted at size " + std::to_string(*verdict->consistent_from)

@@ -47,7 +47,7 @@ void put(const fs::path& p, std::string_view content) {
 
 }  // namespace
 
-TEST_CASE("cli: key generate writes an encrypted 0600 key and a public key; key show prints the key id") {
+TEST_CASE("cli: key generate writes an encrypted 0600 key and a public key - key show prints the key id") {
   auto dir = TempDir::create("cli-key-").value();
   auto r = run(dir.path(), "key generate --name alice --out alice.key", "COCOON_PASSPHRASE=s3cret");
   INFO(r.err);

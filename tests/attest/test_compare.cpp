@@ -34,7 +34,7 @@ const ArtifactVerdict& artifact(const CompareReport& r, const std::string& name)
 
 }  // namespace
 
-TEST_CASE("three agreeing builders pass K=3; K=4 fails") {
+TEST_CASE("three agreeing builders pass K=3 - K=4 fails") {
   Builders f;
   std::vector<AttestationInput> in{signed_by(f.release, f.a), signed_by(f.release, f.b),
                                    signed_by(f.release, f.c)};
@@ -151,7 +151,7 @@ TEST_CASE("two digests each backed by K builders fail even without strict") {
   CHECK(r.failures[0].find("several different digests") != std::string::npos);
 }
 
-TEST_CASE("statement claiming another builder id is flagged; bad inputs refused") {
+TEST_CASE("statement claiming another builder id is flagged - bad inputs refused") {
   Builders f;
   auto st = make_statement(f.release, f.b);                // names bob
   AttestationInput in{"x.json", sign_statement(st, f.a)};  // signed by alice

@@ -159,7 +159,7 @@ TEST_CASE("diff of two directories, including archives inside them") {
   CHECK(diff_paths(dir.path() / "outA", dir.path() / "missing").error().code == Errc::not_found);
 }
 
-TEST_CASE("diff of two attestations compares subjects; of two plain files their bytes") {
+TEST_CASE("diff of two attestations compares subjects - of two plain files their bytes") {
   auto dir = TempDir::create("diff-").value();
   auto alice = make_key("alice"), bob = make_key("bob");
   auto ea =

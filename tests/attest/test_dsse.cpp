@@ -17,7 +17,7 @@ TEST_CASE("DSSE PAE matches the specification's example") {
   CHECK(to_string(dsse_pae("", {})) == "DSSEv1 0  0 ");
 }
 
-TEST_CASE("DSSE envelope round trip verifies; tampering is refused") {
+TEST_CASE("DSSE envelope round trip verifies - tampering is refused") {
   auto alice = make_key("alice");
   std::vector<crypto::PublicKey> trusted{alice.public_key()};
   auto env = sign_statement(make_statement({{"app.tar.zst", digest_of("app")}}, alice), alice);

@@ -124,7 +124,7 @@ int python_nacl_verify(const Workspace& ws, const std::string& key_hex, const st
 
 }  // namespace
 
-TEST_CASE("cli: 3-of-5 DKG and signing end to end; libsodium and python3-nacl accept the signature") {
+TEST_CASE("cli: 3-of-5 DKG and signing end to end - libsodium and python3-nacl accept the signature") {
   Workspace ws;
   for (int id = 1; id <= 5; ++id)
     require_ok(ws.run("frost dkg start --session ceremony-1 --threshold 3 --participants 5 --id " +

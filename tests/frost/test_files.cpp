@@ -8,7 +8,7 @@
 using namespace cocoon;
 using namespace cocoon::frost;
 
-TEST_CASE("secret files: right kind and passphrase only; tampering is detected") {
+TEST_CASE("secret files: right kind and passphrase only - tampering is detected") {
   auto dir = TempDir::create("frost-secret-");
   REQUIRE(dir.ok());
   const auto path = dir->path() / "nonces.json";

@@ -149,7 +149,7 @@ TEST_CASE("signing packages with bad identifiers are refused") {
   CHECK_FALSE(check_signing_package(high, group.public_package).ok());
 }
 
-TEST_CASE("dealer shares verify against the VSS commitment; a wrong share does not") {
+TEST_CASE("dealer shares verify against the VSS commitment - a wrong share does not") {
   const DealerOutput group = group_3_of_5();
   for (const KeyPackage& key : group.key_packages) {
     CHECK(vss_verify_share(key.id, key.signing_share, group.commitment).ok());

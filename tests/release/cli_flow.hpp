@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "../support/shell.hpp"
@@ -12,6 +13,9 @@
 #include "core/file_io.hpp"
 #include "crypto/hash.hpp"
 #include "release_fixtures.hpp"
+#include "tlog/http_server.hpp"
+#include "tlog/log_writer.hpp"
+#include "tlog/witness.hpp"
 
 namespace cocoon::release::testing {
 
@@ -25,6 +29,27 @@ struct CliWorld {
   TempDir dir = TempDir::create("release-cli-").value();
   fs::path w = dir.path();
   fs::path repo = w / "repo";
+  // The root's witness, answering C2SP add-checkpoint requests on 127.0.0.1 (started by ceremony).
+  std::unique_ptr<tlog::Witness> witness;
+  std::unique_ptr<tlog::HttpServer> witness_server;
+  bool send_to_witness = true;  // release() passes --witness <url> when a witness runs
+  // When set, release() passes these log arguments instead of the log directory and in-process witness.
+  std::optional<std::string> log_args;
+
+  std::string witness_url() const {
+    return "http://127.0.0.1:" + std::to_string(witness_server->port()) + "/";
+  }
+
+  void start_witness() {
+    auto signer = tlog::make_signer(cast.witness.name, cast.witness.pair).value();
+    auto log_key = tlog::make_verifier(cast.log.name, tlog::kAlgEd25519, cast.log.pair.public_key);
+    auto opened = tlog::Witness::open(at("witness.db"), signer, {log_key});
+    REQUIRE(opened.ok());
+    witness = std::move(*opened);
+    auto server = tlog::HttpServer::start({}, tlog::make_witness_handler(*witness));
+    REQUIRE(server.ok());
+    witness_server = std::move(*server);
+  }
 
   fs::path at(const std::string& name) const { return w / name; }
   std::string q(const fs::path& p) const { return cocoon::test::shell_quote(p.string()); }
@@ -66,8 +91,13 @@ struct CliWorld {
     REQUIRE(write_file_atomic(at("recipe-" + version + ".json"), pretty_json(recipe)).ok());
   }
 
-  // Keys, root v1 (alice, bob, carol; threshold 2) signed by alice and bob on separate copies, published.
+  // Keys, root v1 (alice, bob, carol; threshold 2) signed by alice and bob on separate copies, published;
+  // the root's log (directory "log", key log.key) and, with_witness, its witness (quorum 1) running.
   void ceremony(bool with_witness = true) {
+    auto log_signer = tlog::make_signer(cast.log.name, cast.log.pair).value();
+    REQUIRE(tlog::LogWriter::create(at("log"), log_signer).ok());
+    REQUIRE(crypto::save_secret_key(at("log.key"), cast.log, std::nullopt).ok());
+    if (with_witness) start_witness();
     write_key(cast.alice, true);
     for (const auto* k : {&cast.bob, &cast.carol, &cast.dave, &cast.online}) write_key(*k, false);
     Json builders = Json::array();
@@ -103,7 +133,8 @@ struct CliWorld {
     REQUIRE(pub.exit_code == 0);
   }
 
-  // Release `version` of hello.bin with `content`, attested by builder1 and builder2, signed by `signers`.
+  // Release `version` of hello.bin with `content`, attested by builder1 and builder2, signed by `signers`,
+  // published with its log bundle (cosigned by the witness when one runs).
   cocoon::test::CommandResult release(const std::string& version, const std::string& content,
                                       const std::vector<std::string>& signers,
                                       const std::string& publish_extra = "") {
@@ -120,8 +151,15 @@ struct CliWorld {
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
     for (const auto& s : signers) REQUIRE(sign_tool("sign " + draft + " --key " + s + ".key").exit_code == 0);
+    std::string logging = "--attestations " + att.filename().string() + " ";
+    if (log_args) {
+      logging += *log_args;
+    } else {
+      logging += "--log log --log-key log.key";
+      if (witness_server && send_to_witness) logging += " --witness " + witness_url();
+    }
     return sign_tool("publish " + draft + " --repo repo --online-key online.key --artifacts " +
-                     art.filename().string() + " " + publish_extra);
+                     art.filename().string() + " " + logging + " " + publish_extra);
   }
 };
 

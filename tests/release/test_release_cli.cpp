@@ -27,7 +27,8 @@ TEST_CASE("cocoon-sign: ceremony, propose, sign, merge, status, publish", "[rele
   // Publishing the same release again is a rollback.
   CHECK(world
             .sign_tool(
-                "publish targets-0.1.0.json --repo repo --online-key online.key --artifacts artifacts-0.1.0")
+                "publish targets-0.1.0.json --repo repo --online-key online.key --artifacts artifacts-0.1.0 "
+                "--log log --log-key log.key --attestations attestations-0.1.0")
             .exit_code == 6);
   // Proposing a version that is not newer is refused.
   CHECK(world
@@ -48,7 +49,8 @@ TEST_CASE("cocoon-sign refuses a release below the maintainer threshold", "[rele
   REQUIRE(world.sign_tool("sign targets-0.1.0.json --key online.key").exit_code == 0);
   CHECK(world
             .sign_tool(
-                "publish targets-0.1.0.json --repo repo --online-key online.key --artifacts artifacts-0.1.0")
+                "publish targets-0.1.0.json --repo repo --online-key online.key --artifacts artifacts-0.1.0 "
+                "--log log --log-key log.key --attestations attestations-0.1.0")
             .exit_code == 4);
 }
 
@@ -117,39 +119,119 @@ TEST_CASE("cocoon-sign reports bad input with its exit code", "[release][cli]") 
       2);
 }
 
-TEST_CASE("cocoon-sign publish --log appends to the root's log and stores the bundle",
+TEST_CASE("cocoon-sign publish logs the release, collects the witness quorum and proves consistency",
           "[release][cli][log]") {
-  for (bool with_witness : {false, true}) {
-    CliWorld world;
-    world.ceremony(with_witness);
-    auto signer = tlog::make_signer(world.cast.log.name, world.cast.log.pair);
-    REQUIRE(signer.ok());
-    REQUIRE(tlog::LogWriter::create(world.at("log"), *signer).ok());
-    REQUIRE(crypto::save_secret_key(world.at("log.key"), world.cast.log, std::nullopt).ok());
-    auto r = world.release("0.1.0", "logged\n", {"alice", "bob"},
-                           "--log log --log-key log.key --attestations attestations-0.1.0");
-    INFO(r.output);
-    if (with_witness) {
-      // The root requires one witness cosignature and none was collected: nothing is published.
-      CHECK(r.exit_code == 7);
-      CHECK_FALSE(fs::exists(world.repo / "metadata/timestamp.json"));
-      continue;
-    }
-    REQUIRE(r.exit_code == 0);
-    auto text = read_text_file(world.repo / "log/1.targets.bundle.json");
+  CliWorld world;
+  world.ceremony();
+  auto r = world.release("0.1.0", "logged\n", {"alice", "bob"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("cosigned as witness.example") != std::string::npos);
+  auto load_bundle = [&](int v) {
+    auto text = read_text_file(world.repo / ("log/" + std::to_string(v) + ".targets.bundle.json"));
     REQUIRE(text.ok());
     auto bundle = parse_log_bundle(parse_json(*text).value());
     REQUIRE(bundle.ok());
-    CHECK(bundle->entries.size() == 3);  // the targets file and two attestations
-    auto state = load_repository(world.repo);
-    REQUIRE(state.ok());
-    std::vector<LoggedEntry> entries{{"targets", read_file(world.repo / "metadata/1.targets.json").value()}};
-    for (const char* b : {"builder1", "builder2"}) {
-      entries.push_back(
-          {"attestation", read_file(world.at(std::string("attestations-0.1.0/") + b + ".json")).value()});
-    }
-    auto verified = verify_log_bundle(*bundle, *state->root->policy, entries);
-    INFO((verified.ok() ? std::string("ok") : verified.error().message));
-    CHECK(verified.ok());
+    return *bundle;
+  };
+  LogBundle first = load_bundle(1);
+  CHECK(first.entries.size() == 3);  // the targets file and two attestations
+  CHECK(first.consistency.empty());
+  auto state = load_repository(world.repo);
+  REQUIRE(state.ok());
+  std::vector<LoggedEntry> entries{{"targets", read_file(world.repo / "metadata/1.targets.json").value()}};
+  for (const char* b : {"builder1", "builder2"}) {
+    Bytes att = read_file(world.at(std::string("attestations-0.1.0/") + b + ".json")).value();
+    entries.push_back({"attestation", att});
+    // Laid out where nodes fetch the attestations the targets cite.
+    CHECK(fs::exists(world.repo / ("attestations/" + crypto::sha256_hex(att) + ".json")));
   }
+  auto verified = verify_log_bundle(first, *state->root->policy, entries);
+  INFO((verified.ok() ? std::string("ok") : verified.error().message));
+  CHECK(verified.ok());
+
+  // The next release proves its tree extends the one the first was logged in.
+  REQUIRE(world.release("0.2.0", "logged v2\n", {"alice", "bob"}).exit_code == 0);
+  LogBundle second = load_bundle(2);
+  auto cp1 = tlog::parse_checkpoint_body(tlog::parse_note(first.checkpoint)->text).value();
+  auto cp2 = tlog::parse_checkpoint_body(tlog::parse_note(second.checkpoint)->text).value();
+  REQUIRE(second.consistency.count(cp1.size) == 1);
+  CHECK(
+      tlog::check_consistency(second.consistency.at(cp1.size), cp1.size, cp2.size, cp1.root, cp2.root).ok());
+
+  // Without the witness the quorum is not met: refused with the log's exit code, nothing published.
+  world.send_to_witness = false;
+  auto unwitnessed = world.release("0.3.0", "not witnessed\n", {"alice", "bob"});
+  INFO(unwitnessed.output);
+  CHECK(unwitnessed.exit_code == 7);
+  CHECK(unwitnessed.output.find("witness") != std::string::npos);
+  CHECK_FALSE(fs::exists(world.repo / "metadata/3.targets.json"));
+  auto still = load_repository(world.repo);
+  REQUIRE(still.ok());
+  CHECK(still->targets->common.version == 2);
+}
+
+TEST_CASE("cocoon-sign publish refuses a release the root's log and builders would not back",
+          "[release][cli][log][attack]") {
+  CliWorld world;
+  world.ceremony(false);
+  // An out-of-range option: the draft is proposed and signed, nothing is published.
+  auto r = world.release("0.1.0", "x\n", {"alice", "bob"}, "--timeout 0");
+  CHECK(r.exit_code == 2);
+  // No log given for a root that names one.
+  auto unlogged = world.sign_tool(
+      "publish targets-0.1.0.json --repo repo --online-key online.key --artifacts artifacts-0.1.0 "
+      "--attestations attestations-0.1.0");
+  INFO(unlogged.output);
+  CHECK(unlogged.exit_code == 2);
+  CHECK(unlogged.output.find("give --log") != std::string::npos);
+  // The log key is not the root's log: refused before anything is published.
+  REQUIRE(crypto::save_secret_key(world.at("other-log.key"), world.cast.dave, std::nullopt).ok());
+  auto wrong = world.sign_tool(
+      "publish targets-0.1.0.json --repo repo --online-key online.key --artifacts artifacts-0.1.0 "
+      "--log log --log-key other-log.key --attestations attestations-0.1.0");
+  INFO(wrong.output);
+  CHECK(wrong.exit_code == 13);
+  // A cited attestation missing from --attestations.
+  fs::create_directories(world.at("only-one"));
+  fs::copy_file(world.at("attestations-0.1.0/builder1.json"), world.at("only-one/builder1.json"));
+  auto missing = world.sign_tool(
+      "publish targets-0.1.0.json --repo repo --online-key online.key --artifacts artifacts-0.1.0 "
+      "--log log --log-key log.key --attestations only-one");
+  INFO(missing.output);
+  CHECK(missing.exit_code == 12);
+  CHECK(missing.output.find("cites attestation") != std::string::npos);
+  CHECK_FALSE(fs::exists(world.repo / "metadata/timestamp.json"));
+  // And with everything right it goes through.
+  auto ok = world.sign_tool(
+      "publish targets-0.1.0.json --repo repo --online-key online.key --artifacts artifacts-0.1.0 "
+      "--log log --log-key log.key --attestations attestations-0.1.0");
+  INFO(ok.output);
+  CHECK(ok.exit_code == 0);
+}
+
+TEST_CASE("cocoon-sign timestamp re-signs the timestamp, and the snapshot when asked or due",
+          "[release][cli]") {
+  CliWorld world;
+  world.ceremony(false);
+  REQUIRE(world.release("0.1.0", "t\n", {"alice", "bob"}).exit_code == 0);
+  auto before = load_repository(world.repo);
+  REQUIRE(before.ok());
+  auto r = world.sign_tool("timestamp --repo repo --online-key online.key --timestamp-days 2");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto after = load_repository(world.repo);
+  REQUIRE(after.ok());
+  CHECK(after->timestamp->common.version == before->timestamp->common.version + 1);
+  CHECK(after->snapshot->common.version == before->snapshot->common.version);
+  CHECK(after->timestamp->common.expires > before->timestamp->common.expires);
+  REQUIRE(world.sign_tool("timestamp --repo repo --online-key online.key --snapshot").exit_code == 0);
+  auto again = load_repository(world.repo);
+  REQUIRE(again.ok());
+  CHECK(again->snapshot->common.version == before->snapshot->common.version + 1);
+  CHECK(again->targets->common.version == 1);
+  // A key that is not the root's online key cannot extend the release's life.
+  auto wrong = world.sign_tool("timestamp --repo repo --online-key bob.key");
+  CHECK(wrong.exit_code == 4);
+  CHECK(world.sign_tool("timestamp --repo nowhere --online-key online.key").exit_code == 12);
 }

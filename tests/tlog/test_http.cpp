@@ -158,7 +158,7 @@ TEST_CASE("http: limits and malformed requests get their 4xx") {
   CHECK(raw_status(port, "GET /checkpoint HTTP/1.1\r\nHost: x\r\n\r\n") == 200);
 }
 
-TEST_CASE("http: 64 concurrent clients; every acknowledged entry appears exactly once") {
+TEST_CASE("http: 64 concurrent clients - every acknowledged entry appears exactly once") {
   ServedLog log({}, {32, std::chrono::milliseconds(10)});
   constexpr int kClients = 64, kPerClient = 5;
   std::vector<std::vector<std::uint64_t>> acked(kClients);

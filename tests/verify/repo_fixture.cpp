@@ -182,7 +182,7 @@ void Repo::log_targets(std::uint64_t version, const Bytes& targets, std::vector<
   tlog::Note note = must(tlog::parse_note(signed_note));
   for (int w : witness_indices) {
     note.signatures.push_back(
-        tlog::cosign_checkpoint(note.text, static_cast<std::uint64_t>(kNow), witnesses[w]));
+        tlog::cosign_checkpoint(note.text, static_cast<std::uint64_t>(kNow - kYear), witnesses[w]));
   }
   LogProof proof = must(make_log_proof(tree, tlog::format_note(note), index, checkpoint_sizes));
   checkpoint_sizes.push_back(cp.size);

@@ -34,24 +34,24 @@ TEST_CASE("log proof: inclusion, witnesses and consistency are each checked") {
   auto p1 = *parse_log_proof(r.read(log_proof_path(1)));
   const release::Root root = r.root_model(1);
   const auto& policy = *root.policy;
-  auto v1 = check_log_proof(policy, t1, p1, std::nullopt);
+  auto v1 = check_log_proof(policy, t1, p1, std::nullopt, kNow);
   REQUIRE(v1.ok());
   CHECK(v1->witnesses.size() == 2);
   // Other bytes are not at that index.
-  CHECK(check_log_proof(policy, r.make_targets(1, {{"a/a", "y"}}), p1, std::nullopt).error().code ==
+  CHECK(check_log_proof(policy, r.make_targets(1, {{"a/a", "y"}}), p1, std::nullopt, kNow).error().code ==
         Errc::log_inconsistent);
 
   Bytes t2 = r.make_targets(2, {{"a/a", "z"}});
   r.log_targets(2, t2);
   auto p2 = *parse_log_proof(r.read(log_proof_path(2)));
-  auto v2 = check_log_proof(policy, t2, p2, v1->checkpoint_note);
+  auto v2 = check_log_proof(policy, t2, p2, v1->checkpoint_note, kNow);
   REQUIRE(v2.ok());
   CHECK(v2->consistent_from == 1u);
   // Going back to the older checkpoint after accepting the newer one.
-  CHECK(check_log_proof(policy, t1, p1, v2->checkpoint_note).error().code == Errc::rollback);
+  CHECK(check_log_proof(policy, t1, p1, v2->checkpoint_note, kNow).error().code == Errc::rollback);
   // A proof without the consistency step from the accepted size.
   p2.consistency.clear();
-  CHECK(check_log_proof(policy, t2, p2, v1->checkpoint_note).error().code == Errc::log_inconsistent);
+  CHECK(check_log_proof(policy, t2, p2, v1->checkpoint_note, kNow).error().code == Errc::log_inconsistent);
 }
 
 TEST_CASE("log proof: the bundle form `cocoon-sign publish` writes is read too") {

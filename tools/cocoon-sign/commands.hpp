@@ -17,12 +17,13 @@ void add_frost_sign_command(CLI::App& frost, int& exit_code);
 void add_frost_aggregate_command(CLI::App& frost, int& exit_code);
 
 // Release commands (cmd_root.cpp, cmd_propose.cpp, cmd_sign.cpp, cmd_status.cpp, cmd_merge.cpp,
-// cmd_publish.cpp).
+// cmd_publish.cpp, cmd_timestamp.cpp).
 void add_root_command(CLI::App& app, int& exit_code);
 void add_propose_command(CLI::App& app, int& exit_code);
 void add_sign_command(CLI::App& app, int& exit_code);
 void add_status_command(CLI::App& app, int& exit_code);
 void add_merge_command(CLI::App& app, int& exit_code);
 void add_publish_command(CLI::App& app, int& exit_code);
+void add_timestamp_command(CLI::App& app, int& exit_code);
 
 }  // namespace cocoon::tools::sign

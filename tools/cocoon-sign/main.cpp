@@ -17,5 +17,6 @@ int main(int argc, char** argv) {
   cocoon::tools::sign::add_status_command(app, exit_code);
   cocoon::tools::sign::add_merge_command(app, exit_code);
   cocoon::tools::sign::add_publish_command(app, exit_code);
+  cocoon::tools::sign::add_timestamp_command(app, exit_code);
   return cocoon::tools::parse_and_run(app, argc, argv, exit_code);
 }
