@@ -70,3 +70,29 @@ TEST_CASE("log proof: the bundle form `cocoon-sign publish` writes is read too")
   r.write(log_proof_path(1), pretty_json(release::log_bundle_json(bundle)));
   REQUIRE_REFUSED(r.update(), Errc::log_inconsistent, "kind \"targets\"");
 }
+
+TEST_CASE("log proof: a cosignature dated in the future is not counted, and the stage is named", "[attack]") {
+  Repo r;
+  Bytes t1 = r.make_targets(1, {{"a/a", "x"}});
+  r.log_targets(1, t1);
+  auto p1 = *parse_log_proof(r.read(log_proof_path(1)));
+  const release::Root root = r.root_model(1);
+  const auto& policy = *root.policy;
+  // The fixture's witnesses cosigned a year before kNow; a node whose clock is two years earlier sees
+  // cosignatures from its future.
+  LogCheckStage stage = LogCheckStage::inclusion;
+  auto early = check_log_proof(policy, t1, p1, std::nullopt, kNow - 2 * kYear, &stage);
+  REQUIRE_FALSE(early.ok());
+  CHECK(early.error().code == Errc::log_inconsistent);
+  CHECK(stage == LogCheckStage::witnesses);
+  CHECK(std::string(log_check_stage_name(stage)) == "witnesses");
+  CHECK_THAT(early.error().message, Catch::Matchers::Contains("in the future"));
+  // Within the allowed skew they count.
+  auto skewed = check_log_proof(policy, t1, p1, std::nullopt, kNow - kYear - kMaxCosignatureClockSkew);
+  REQUIRE(skewed.ok());
+  CHECK(skewed->witnesses.size() == 2);
+  // An inclusion failure names the inclusion stage.
+  CHECK_FALSE(
+      check_log_proof(policy, r.make_targets(1, {{"a/a", "y"}}), p1, std::nullopt, kNow, &stage).ok());
+  CHECK(stage == LogCheckStage::inclusion);
+}
