@@ -35,21 +35,7 @@ Result<std::vector<Bytes>> LogClient::entries(std::uint64_t begin, std::uint64_t
   for (std::uint64_t b = begin / kTileWidth; b * kTileWidth < end; ++b) {
     std::uint64_t width = std::min<std::uint64_t>(kTileWidth, size - b * kTileWidth);
     std::string path = entry_bundle_path(b, static_cast<int>(width));
-    auto data = fetcher_.fetch(path);
-    if (!data.ok() && data.error().code == Errc::not_found && width < kTileWidth) {
-      data = fetcher_.fetch(entry_bundle_path(b, 256));
-      if (data.ok()) {
-        // A full bundle supersedes the partial one; keep only the entries this tree holds.
-        auto all = decode_entry_bundle(*data, kTileWidth);
-        if (!all.ok()) return std::move(all).error();
-        all->resize(width);
-        auto re = encode_entry_bundle(*all);
-        if (!re.ok()) return std::move(re).error();
-        data = std::move(*re);
-      }
-    }
-    if (!data.ok()) return std::move(data).error();
-    COCOON_ASSIGN(auto bundle, decode_entry_bundle(*data, width));
+    COCOON_ASSIGN(auto bundle, fetch_entry_bundle(fetcher_, b, width));
     TileId tile{0, b, static_cast<int>(width)};
     COCOON_ASSIGN(const Bytes* hashes, reader.tile(tile));
     for (std::uint64_t i = 0; i < width; ++i) {

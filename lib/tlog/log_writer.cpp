@@ -186,7 +186,7 @@ Result<LogWriter> LogWriter::open(const fs::path& dir, const NoteSigner& signer)
     s->edge.emplace_back();
     if (c % kTileWidth == 0) continue;
     TileId id{level, c / kTileWidth, static_cast<int>(c % kTileWidth)};
-    COCOON_ASSIGN(Bytes data, files.fetch(tile_path(id)));
+    COCOON_ASSIGN(Bytes data, fetch_tile_hashes(files, id));
     COCOON_ASSIGN(s->edge.back(), parse_hashes(data, static_cast<size_t>(id.width), tile_path(id)));
   }
   EdgeReader edge_reader(s->edge, n);
@@ -197,8 +197,7 @@ Result<LogWriter> LogWriter::open(const fs::path& dir, const NoteSigner& signer)
         "tiles in " + dir.string() + " do not match its checkpoint (size " + std::to_string(n) + ")");
   if (n % kTileWidth) {
     std::string path = entry_bundle_path(n / kTileWidth, static_cast<int>(n % kTileWidth));
-    COCOON_ASSIGN(Bytes data, files.fetch(path));
-    COCOON_ASSIGN(s->bundle, decode_entry_bundle(data, n % kTileWidth));
+    COCOON_ASSIGN(s->bundle, fetch_entry_bundle(files, n / kTileWidth, n % kTileWidth));
     for (size_t i = 0; i < s->bundle.size(); ++i)
       if (s->hasher.leaf(s->bundle[i]) != s->edge[0][i])
         return make_error(Errc::log_inconsistent, path + " does not match the leaf hashes of its tile");
@@ -222,8 +221,7 @@ Result<LogWriter> LogWriter::open(const fs::path& dir, const NoteSigner& signer)
     } else {
       for (std::uint64_t b = indexed / kTileWidth; b * kTileWidth < n; ++b) {
         std::uint64_t width = std::min<std::uint64_t>(kTileWidth, n - b * kTileWidth);
-        COCOON_ASSIGN(Bytes data, files.fetch(entry_bundle_path(b, static_cast<int>(width))));
-        COCOON_ASSIGN(auto entries, decode_entry_bundle(data, width));
+        COCOON_ASSIGN(auto entries, fetch_entry_bundle(files, b, width));
         for (std::uint64_t i = 0; i < width; ++i) {
           std::uint64_t idx = b * kTileWidth + i;
           if (idx < indexed) continue;
@@ -310,6 +308,7 @@ Result<AppendResult> LogWriter::append(const std::vector<Bytes>& entries) {
   Edge edge = s.edge;
   std::vector<Bytes> bundle = s.bundle;
   StagedFiles staged(s.dir);
+  std::vector<std::string> completed;  // full tiles and bundles this append writes
   const std::uint64_t old_size = s.size;
   std::uint64_t n = old_size;
   for (size_t i = 0; i < fresh.size(); ++i) {
@@ -317,8 +316,8 @@ Result<AppendResult> LogWriter::append(const std::vector<Bytes>& entries) {
     ++n;
     if (bundle.size() == kTileWidth) {
       auto data = encode_entry_bundle(bundle);
-      auto st = data.ok() ? staged.stage(entry_bundle_path((n - 1) / kTileWidth, 256), *data)
-                          : Status(data.error());
+      completed.push_back(entry_bundle_path((n - 1) / kTileWidth, 256));
+      auto st = data.ok() ? staged.stage(completed.back(), *data) : Status(data.error());
       if (!st.ok()) return rollback(st.error());
       bundle.clear();
     }
@@ -326,8 +325,8 @@ Result<AppendResult> LogWriter::append(const std::vector<Bytes>& entries) {
     edge[0].push_back(fresh_hashes[i]);
     for (size_t level = 0; edge[level].size() == kTileWidth; ++level) {
       std::uint64_t tile_index = (n >> (level * kTileHeight)) / kTileWidth - 1;
-      auto st =
-          staged.stage(tile_path({static_cast<int>(level), tile_index, 256}), hashes_bytes(edge[level]));
+      completed.push_back(tile_path({static_cast<int>(level), tile_index, 256}));
+      auto st = staged.stage(completed.back(), hashes_bytes(edge[level]));
       if (!st.ok()) return rollback(st.error());
       Hash up = s.hasher.subtree_root(edge[level]);
       edge[level].clear();
@@ -364,6 +363,14 @@ Result<AppendResult> LogWriter::append(const std::vector<Bytes>& entries) {
     // The database now runs ahead of the checkpoint; only a reopen reconciles them.
     s.poisoned = true;
     return w.error();
+  }
+  // The partial versions of tiles that are now full are dead weight (up to 255 per tile). Readers that
+  // still hold an older checkpoint fall back to the full tile, which starts with the same hashes
+  // (TileHashReader, LogClient::entries). Best effort and after the commit point: a crash here only
+  // leaves files behind.
+  for (const auto& full : completed) {
+    std::error_code ec;
+    std::filesystem::remove_all(s.dir / (full + ".p"), ec);
   }
   s.edge = std::move(edge);
   s.bundle = std::move(bundle);

@@ -162,21 +162,43 @@ TileId tile_for_subtree(int level, std::uint64_t index, std::uint64_t size) {
   return {tile_level, t, static_cast<int>(width)};
 }
 
+Result<Bytes> fetch_tile_hashes(TileFetcher& fetcher, const TileId& id) {
+  const std::size_t want = static_cast<std::size_t>(id.width) * 32;
+  auto data = fetcher.fetch(tile_path(id));
+  if (!data.ok() && data.error().code == Errc::not_found && id.width < static_cast<int>(kTileWidth)) {
+    TileId full{id.level, id.index, static_cast<int>(kTileWidth)};
+    data = fetcher.fetch(tile_path(full));
+    if (data.ok() && data->size() != kTileWidth * 32)
+      return make_error(Errc::hash_mismatch, "tile " + tile_path(full) + " has " +
+                                                 std::to_string(data->size()) + " bytes, expected " +
+                                                 std::to_string(kTileWidth * 32));
+    if (data.ok()) data->resize(want);
+  }
+  if (!data.ok()) return std::move(data).error();
+  if (data->size() != want)
+    return make_error(Errc::hash_mismatch, "tile " + tile_path(id) + " has " + std::to_string(data->size()) +
+                                               " bytes, expected " + std::to_string(want));
+  return std::move(*data);
+}
+
+Result<std::vector<Bytes>> fetch_entry_bundle(TileFetcher& fetcher, std::uint64_t index, std::size_t width) {
+  auto data = fetcher.fetch(entry_bundle_path(index, static_cast<int>(width)));
+  if (!data.ok() && data.error().code == Errc::not_found && width < kTileWidth) {
+    COCOON_ASSIGN(Bytes full, fetcher.fetch(entry_bundle_path(index, static_cast<int>(kTileWidth))));
+    COCOON_ASSIGN(std::vector<Bytes> all, decode_entry_bundle(full, kTileWidth));
+    all.resize(width);
+    return all;
+  }
+  if (!data.ok()) return std::move(data).error();
+  return decode_entry_bundle(*data, width);
+}
+
 Result<const Bytes*> TileHashReader::tile(const TileId& id) {
   auto it = cache_.find(id);
   if (it != cache_.end()) return &it->second;
-  auto data = fetcher_.fetch(tile_path(id));
-  if (!data.ok() && data.error().code == Errc::not_found && id.width < static_cast<int>(kTileWidth)) {
-    // The partial tile may have been superseded; a wider tile starts with the same hashes.
-    data = fetcher_.fetch(tile_path({id.level, id.index, 256}));
-    if (data.ok()) data->resize(static_cast<size_t>(id.width) * 32);
-  }
-  if (!data.ok()) return std::move(data).error();
+  COCOON_ASSIGN(Bytes data, fetch_tile_hashes(fetcher_, id));
   ++tiles_read_;
-  if (data->size() != static_cast<size_t>(id.width) * 32)
-    return make_error(Errc::hash_mismatch, "tile " + tile_path(id) + " has " + std::to_string(data->size()) +
-                                               " bytes, expected " + std::to_string(id.width * 32));
-  return &cache_.emplace(id, std::move(*data)).first->second;
+  return &cache_.emplace(id, std::move(data)).first->second;
 }
 
 Result<Hash> TileHashReader::subtree_hash(int level, std::uint64_t index) {

@@ -63,6 +63,13 @@ class TileFetcher {
   virtual Result<Bytes> fetch(const std::string& path) = 0;
 };
 
+// A tile's hashes (id.width * 32 bytes) and a bundle's entries. A partial tile or bundle that is gone
+// because the full one replaced it (the log deletes superseded partials) is read as the prefix of the
+// full one. Example: id {0, 0, 14} with tile/0/000.p/14 deleted -> the first 448 bytes of tile/0/000.
+// Errors: not_found, hash_mismatch (wrong length), invalid_input (malformed bundle).
+Result<Bytes> fetch_tile_hashes(TileFetcher& fetcher, const TileId& id);
+Result<std::vector<Bytes>> fetch_entry_bundle(TileFetcher& fetcher, std::uint64_t index, std::size_t width);
+
 // Subtree hashes of the tree of `size` leaves, read from its tiles. Each tile is fetched at most once
 // per reader, so a proof costs O(log n) tile reads. Refuses tiles of the wrong length.
 class TileHashReader : public HashReader {

@@ -165,3 +165,40 @@ TEST_CASE("storage: a batch whose checkpoint was never written is forgotten, a l
   CHECK(r->entries[1].index == 10);
   CHECK(r->entries[1].duplicate);
 }
+
+TEST_CASE("storage: partial tiles of a full tile are removed, and older checkpoints still prove") {
+  TempDir dir = temp_dir();
+  NoteSigner key = test_signer();
+  REQUIRE(LogWriter::create(dir.path(), key).ok());
+  auto w = LogWriter::open(dir.path(), key);
+  REQUIRE(w.ok());
+  std::uint64_t n = 0;
+  std::vector<std::uint64_t> sizes;
+  for (int i = 0; i < 40; ++i) {  // 40 batches of 7: tile 0 fills, tile 1 is partial
+    REQUIRE(w->append(entries(n, n + 7)).ok());
+    n += 7;
+    sizes.push_back(n);
+  }
+  CHECK(fs::exists(dir.path() / "tile/0/000"));
+  CHECK(fs::exists(dir.path() / "tile/entries/000"));
+  CHECK_FALSE(fs::exists(dir.path() / "tile/0/000.p"));
+  CHECK_FALSE(fs::exists(dir.path() / "tile/entries/000.p"));
+  CHECK(fs::exists(dir.path() / "tile/0/001.p/24"));
+  check_log(dir.path(), n);
+  // A reader holding the size-14 checkpoint asks for tile/0/000.p/14: gone, the full tile answers.
+  DirFetcher files(dir.path());
+  LogClient client(files, key.verifier());
+  MemoryTree tree;
+  for (std::uint64_t i = 0; i < n; ++i) tree.append_entry(entry(i));
+  for (std::uint64_t old : {sizes[1], sizes[20]}) {
+    auto proof = client.consistency_proof(old, n);
+    REQUIRE(proof.ok());
+    CHECK(check_consistency(*proof, old, n, *tree_hash(tree, old), *tree_hash(tree, n)).ok());
+    auto incl = client.inclusion_proof(old - 1, old);
+    REQUIRE(incl.ok());
+    CHECK(check_inclusion(*incl, old, old - 1, leaf_hash(entry(old - 1)), *tree_hash(tree, old)).ok());
+    auto old_entries = client.entries(0, old, old);
+    REQUIRE(old_entries.ok());
+    CHECK(old_entries->size() == old);
+  }
+}
