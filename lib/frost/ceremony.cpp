@@ -395,22 +395,20 @@ Result<ShareFile> ceremony_sign(const ParticipantState& state, const fs::path& m
   return share;
 }
 
-Result<Signature> ceremony_aggregate(const fs::path& group_file, const fs::path& message,
-                                     const std::vector<fs::path>& commitment_inputs,
-                                     const std::vector<fs::path>& share_inputs, const fs::path& out) {
-  COCOON_ASSIGN(GroupFile group, load_group_file(group_file));
-  COCOON_ASSIGN(Bytes msg, load_message(message));
-  const auto digest = message_digest(msg);
+Result<Aggregated> aggregate_files(const PublicKeyPackage& group, const Bytes& message,
+                                   const std::vector<fs::path>& commitment_inputs,
+                                   const std::vector<fs::path>& share_inputs) {
+  const auto digest = message_digest(message);
   COCOON_ASSIGN(SigningPackage package,
-                load_signing_package(commitment_inputs, group.group.group_public_key, msg));
-  COCOON_TRY(check_signing_package(package, group.group));
+                load_signing_package(commitment_inputs, group.group_public_key, message));
+  COCOON_TRY(check_signing_package(package, group));
   const auto package_digest = commitments_digest(package);
   COCOON_ASSIGN(std::vector<fs::path> files, expand_inputs(share_inputs));
   std::map<Identifier, Scalar> shares;
   for (const fs::path& f : files) {
     COCOON_ASSIGN(ShareFile s, load_public<ShareFile>(f, share_from_json));
     const std::string who = f.string() + ": participant " + std::to_string(s.id);
-    if (!(s.group_public_key == group.group.group_public_key))
+    if (!(s.group_public_key == group.group_public_key))
       return make_error(Errc::mismatch, who + "'s share is for another group key");
     if (s.message_sha256 != digest) return make_error(Errc::mismatch, who + " signed a different message");
     if (s.commitments_sha256 != package_digest)
@@ -418,9 +416,20 @@ Result<Signature> ceremony_aggregate(const fs::path& group_file, const fs::path&
     if (!shares.emplace(s.id, s.share).second)
       return make_error(Errc::invalid_input, who + " has more than one share");
   }
-  COCOON_ASSIGN(Signature sig, aggregate(package, shares, group.group));
-  COCOON_TRY(write_public(out, ByteView(sig)));
-  return sig;
+  Aggregated out;
+  COCOON_ASSIGN(out.signature, aggregate(package, shares, group));
+  for (const auto& c : package.commitments) out.signers.push_back(c.id);
+  return out;
+}
+
+Result<Signature> ceremony_aggregate(const fs::path& group_file, const fs::path& message,
+                                     const std::vector<fs::path>& commitment_inputs,
+                                     const std::vector<fs::path>& share_inputs, const fs::path& out) {
+  COCOON_ASSIGN(GroupFile group, load_group_file(group_file));
+  COCOON_ASSIGN(Bytes msg, load_message(message));
+  COCOON_ASSIGN(Aggregated result, aggregate_files(group.group, msg, commitment_inputs, share_inputs));
+  COCOON_TRY(write_public(out, ByteView(result.signature)));
+  return result.signature;
 }
 
 }  // namespace cocoon::frost

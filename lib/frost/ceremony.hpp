@@ -56,6 +56,17 @@ Result<CommitmentFile> ceremony_commit(const ParticipantState& state, const std:
 Result<ShareFile> ceremony_sign(const ParticipantState& state, const std::filesystem::path& message,
                                 const std::vector<std::filesystem::path>& commitment_inputs,
                                 const std::filesystem::path& out);
+// A signature and the participants whose shares it combines (sorted by id).
+// Example: shares of participants 1, 3 and 5 of a 3-of-5 group -> {R || z, [1, 3, 5]}.
+struct Aggregated {
+  Signature signature{};
+  std::vector<Identifier> signers;
+};
+// Loads the commitments and shares for `message`, verifies every share (naming an invalid one) and
+// combines them. Errc::mismatch when a file belongs to another group, message or commitment set.
+Result<Aggregated> aggregate_files(const PublicKeyPackage& group, const Bytes& message,
+                                   const std::vector<std::filesystem::path>& commitment_inputs,
+                                   const std::vector<std::filesystem::path>& share_inputs);
 // `aggregate`: verifies every share (naming an invalid one) and writes the 64-byte signature to `out`.
 Result<Signature> ceremony_aggregate(const std::filesystem::path& group_file,
                                      const std::filesystem::path& message,

@@ -1,5 +1,6 @@
 #include "release/roles.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "core/bytes.hpp"
@@ -131,6 +132,14 @@ Result<Root> parse_root(const Json& signed_part) {
     COCOON_ASSIGN(CocoonPolicy p, parse_policy(*policy));
     root.policy = std::move(p);
   }
+  auto frost = signed_part.find(kFrostMember);
+  if (frost != signed_part.end()) {
+    COCOON_ASSIGN(FrostGroupRecord group, parse_frost_record(*frost, root.keys));
+    const auto& targets = root.roles.at(kRoleTargets).keyids;
+    if (std::find(targets.begin(), targets.end(), group.keyid) == targets.end())
+      return bad(what, "the FROST group key " + group.keyid + " is not a key of the targets role");
+    root.frost = std::move(group);
+  }
   return root;
 }
 
@@ -146,6 +155,7 @@ Json root_json(const Root& root) {
     roles[name] = Json{{"keyids", rk.keyids}, {"threshold", rk.threshold}};
   out["roles"] = std::move(roles);
   if (root.policy) out[kPolicyMember] = policy_json(*root.policy);
+  if (root.frost) out[kFrostMember] = frost_record_json(*root.frost);
   return out;
 }
 

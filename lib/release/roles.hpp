@@ -12,6 +12,7 @@
 #include "core/json.hpp"
 #include "core/result.hpp"
 #include "crypto/ed25519.hpp"
+#include "release/frost_record.hpp"
 #include "release/metadata.hpp"
 #include "release/policy.hpp"
 
@@ -34,6 +35,7 @@ struct Root {
   std::map<std::string, crypto::Ed25519PublicKey> keys;
   std::map<std::string, RoleKeys> roles;
   std::optional<CocoonPolicy> policy;
+  std::optional<FrostGroupRecord> frost;  // "x-cocoon-frost"; its key is one of the targets role's keys
 
   // The role's entry; roles are guaranteed present after parsing.
   const RoleKeys& role(const std::string& name) const { return roles.at(name); }

@@ -41,7 +41,20 @@ Result<Root> make_root(const RootParams& p) {
     }
   }
   COCOON_TRY(check_threshold_range(p.root_threshold, p.maintainers.size(), "root"));
-  COCOON_TRY(check_threshold_range(p.targets_threshold, p.maintainers.size(), "targets"));
+  if (p.frost_group) {
+    if (p.targets_threshold != 1)
+      return bad("a FROST group signs targets alone: targets threshold must be 1");
+    if (p.frost_group->keyid != crypto::ed25519_key_id(p.frost_group->group_key))
+      return bad("the FROST group's key id is not the key id of its key");
+    for (const auto* keys : {&p.maintainers, &p.online_keys}) {
+      for (const auto& k : *keys) {
+        if (k.key == p.frost_group->group_key)
+          return bad("the FROST group key is also the key " + k.keyid + " (" + k.name + ")");
+      }
+    }
+  } else {
+    COCOON_TRY(check_threshold_range(p.targets_threshold, p.maintainers.size(), "targets"));
+  }
   if (p.version < 1) return bad("version must be at least 1");
 
   Root root;
@@ -62,14 +75,24 @@ Result<Root> make_root(const RootParams& p) {
   online_role.threshold = 1;
   maintainers_role.threshold = p.root_threshold;
   root.roles[kRoleRoot] = maintainers_role;
-  maintainers_role.threshold = p.targets_threshold;
-  root.roles[kRoleTargets] = maintainers_role;
+  if (p.frost_group) {
+    root.keys[p.frost_group->keyid] = p.frost_group->group_key;
+    root.roles[kRoleTargets] = RoleKeys{{p.frost_group->keyid}, 1};
+    root.frost = p.frost_group;
+  } else {
+    maintainers_role.threshold = p.targets_threshold;
+    root.roles[kRoleTargets] = maintainers_role;
+  }
   root.roles[kRoleSnapshot] = online_role;
   root.roles[kRoleTimestamp] = online_role;
   // Validate the policy exactly as a reader will.
   auto reparsed = parse_policy(policy_json(policy));
   if (!reparsed.ok()) return reparsed.error();
   root.policy = std::move(policy);
+  if (root.frost) {
+    auto record = parse_frost_record(frost_record_json(*root.frost), root.keys);
+    if (!record.ok()) return record.error();
+  }
   return root;
 }
 
@@ -98,11 +121,17 @@ Result<RootParams> root_params(const Root& root) {
   };
   for (const auto& keyid : root.role(kRoleRoot).keyids) p.maintainers.push_back(named(keyid));
   for (const auto& keyid : root.role(kRoleTimestamp).keyids) p.online_keys.push_back(named(keyid));
-  if (root.role(kRoleTargets).keyids != root.role(kRoleRoot).keyids ||
-      root.role(kRoleSnapshot).keyids != root.role(kRoleTimestamp).keyids) {
+  p.frost_group = root.frost;
+  const std::vector<std::string> frost_targets =
+      root.frost ? std::vector<std::string>{root.frost->keyid} : std::vector<std::string>{};
+  const bool targets_as_expected =
+      root.frost ? root.role(kRoleTargets).keyids == frost_targets && root.role(kRoleTargets).threshold == 1
+                 : root.role(kRoleTargets).keyids == root.role(kRoleRoot).keyids;
+  if (!targets_as_expected || root.role(kRoleSnapshot).keyids != root.role(kRoleTimestamp).keyids) {
     return make_error(Errc::unsupported,
                       "root: role layout differs from Cocoon's (maintainers for root and "
-                      "targets, online keys for snapshot and timestamp)");
+                      "targets, or the FROST group alone for targets; online keys for snapshot and "
+                      "timestamp)");
   }
   return p;
 }

@@ -2,10 +2,14 @@
 // maintainers to sign (docs/maintainers.md, "Key ceremony" and "Rotating keys").
 #include <algorithm>
 #include <cstdio>
+#include <exception>
+#include <map>
 #include <memory>
+#include <optional>
 
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "frost/ceremony.hpp"
 #include "release/root_params.hpp"
 #include "release/threshold.hpp"
 #include "release_common.hpp"
@@ -89,6 +93,47 @@ Status apply_policy_args(const PolicyArgs& a, release::CocoonPolicy& policy, boo
   return Ok{};
 }
 
+struct FrostArgs {
+  std::string group;
+  std::vector<std::string> names;
+};
+
+void add_frost_options(CLI::App* cmd, FrostArgs& a) {
+  cmd->add_option("--frost-group", a.group,
+                  "a FROST group file (frost dkg finish): its key alone, threshold 1, signs targets");
+  cmd->add_option("--frost-name", a.names, "ID=NAME: who FROST participant ID is (repeatable)");
+}
+
+// The group record from --frost-group and --frost-name; nullopt when no group was given.
+Result<std::optional<release::FrostGroupRecord>> frost_record_arg(const FrostArgs& a) {
+  if (a.group.empty()) {
+    if (!a.names.empty()) return make_error(Errc::invalid_input, "--frost-name needs --frost-group");
+    return std::optional<release::FrostGroupRecord>{};
+  }
+  std::map<std::uint32_t, std::string> names;
+  for (const auto& n : a.names) {
+    auto eq = n.find('=');
+    std::uint32_t id = 0;
+    std::size_t used = 0;
+    try {
+      if (eq != std::string::npos && eq > 0 && n[0] != '-' && n[0] != '+') {
+        unsigned long v = std::stoul(n.substr(0, eq), &used);
+        if (v <= frost::kMaxParticipants) id = static_cast<std::uint32_t>(v);
+      }
+    } catch (const std::exception&) {
+      id = 0;
+    }
+    if (id == 0 || used != eq)
+      return make_error(Errc::invalid_input, "--frost-name " + n + ": expected ID=NAME with ID in 1..255");
+    if (!names.emplace(id, n.substr(eq + 1)).second)
+      return make_error(Errc::invalid_input,
+                        "--frost-name: participant " + std::to_string(id) + " named twice");
+  }
+  COCOON_ASSIGN(frost::GroupFile group, frost::load_group_file(a.group));
+  COCOON_ASSIGN(release::FrostGroupRecord record, release::frost_record_from_group(group.group, names));
+  return std::optional<release::FrostGroupRecord>(std::move(record));
+}
+
 int write_draft(const release::Root& root, const std::string& out) {
   release::Envelope env;
   env.signed_part = release::root_json(root);
@@ -101,6 +146,12 @@ int write_draft(const release::Root& root, const std::string& out) {
       static_cast<unsigned long long>(root.role(release::kRoleRoot).threshold),
       static_cast<unsigned long long>(root.role(release::kRoleTargets).threshold),
       format_rfc3339(root.common.expires).c_str(), out.c_str());
+  if (root.frost) {
+    std::string who;
+    for (const auto& p : root.frost->participants) who += (who.empty() ? "" : ", ") + p.name;
+    std::printf("targets are signed by FROST group %s (any %s: %s) with threshold 1\n",
+                root.frost->keyid.c_str(), root.frost->t_of_n().c_str(), who.c_str());
+  }
   return kExitOk;
 }
 
@@ -110,6 +161,7 @@ void add_root_init_command(CLI::App& root_cmd, int& exit_code) {
     std::uint64_t threshold = 0, targets_threshold = 0;
     std::int64_t expires_days = 365;
     PolicyArgs policy;
+    FrostArgs frost;
     std::string out;
   };
   auto args = std::make_shared<Args>();
@@ -125,14 +177,21 @@ void add_root_init_command(CLI::App& root_cmd, int& exit_code) {
   cmd->add_option("--expires-days", args->expires_days, "days until the root expires")
       ->check(CLI::Range(1, 3650));
   add_policy_options(cmd, args->policy);
+  add_frost_options(cmd, args->frost);
   cmd->add_option("--out", args->out, "the root draft to write")->required();
   cmd->callback([args, &exit_code] {
     auto run = [&]() -> Result<release::Root> {
       release::RootParams p;
+      COCOON_ASSIGN(p.frost_group, frost_record_arg(args->frost));
+      if (p.frost_group && args->targets_threshold)
+        return make_error(Errc::invalid_input,
+                          "--targets-threshold does not apply to a FROST group (threshold 1)");
       COCOON_ASSIGN(p.maintainers, load_key_args(args->maintainers, {}));
       COCOON_ASSIGN(p.online_keys, load_key_args(args->online_keys, {}));
       p.root_threshold = args->threshold;
-      p.targets_threshold = args->targets_threshold ? args->targets_threshold : args->threshold;
+      p.targets_threshold = p.frost_group             ? 1
+                            : args->targets_threshold ? args->targets_threshold
+                                                      : args->threshold;
       COCOON_TRY(apply_policy_args(args->policy, p.policy, true));
       p.version = 1;
       p.expires = now_unix() + args->expires_days * kDay;
@@ -150,6 +209,8 @@ void add_root_rotate_command(CLI::App& root_cmd, int& exit_code) {
     std::uint64_t threshold = 0, targets_threshold = 0;
     std::int64_t expires_days = 365;
     PolicyArgs policy;
+    FrostArgs frost;
+    bool drop_frost = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = root_cmd.add_subcommand(
@@ -167,9 +228,15 @@ void add_root_rotate_command(CLI::App& root_cmd, int& exit_code) {
   cmd->add_option("--expires-days", args->expires_days, "days until the new root expires")
       ->check(CLI::Range(1, 3650));
   add_policy_options(cmd, args->policy);
+  add_frost_options(cmd, args->frost);
+  cmd->add_flag("--drop-frost-group", args->drop_frost,
+                "targets go back to the maintainers (with --targets-threshold, default the root threshold)");
   cmd->add_option("--out", args->out, "the root draft to write")->required();
   cmd->callback([args, &exit_code] {
     auto run = [&]() -> Result<release::Root> {
+      COCOON_ASSIGN(auto new_group, frost_record_arg(args->frost));
+      if (new_group && args->drop_frost)
+        return make_error(Errc::invalid_input, "--frost-group and --drop-frost-group exclude each other");
       COCOON_ASSIGN(release::Envelope env, load_envelope_file(args->current));
       COCOON_ASSIGN(release::Root current, release::verify_root_self_signed(env));
       COCOON_ASSIGN(release::RootParams p, release::root_params(current));
@@ -186,6 +253,16 @@ void add_root_rotate_command(CLI::App& root_cmd, int& exit_code) {
         COCOON_ASSIGN(p.online_keys, load_key_args(args->online_keys, {}));
       }
       if (args->threshold) p.root_threshold = args->threshold;
+      if (args->drop_frost) {
+        if (!p.frost_group)
+          return make_error(Errc::invalid_input, "the current root has no FROST group to drop");
+        p.frost_group.reset();
+        p.targets_threshold = p.root_threshold;
+      }
+      if (new_group) {
+        p.frost_group = std::move(new_group);
+        p.targets_threshold = 1;
+      }
       if (args->targets_threshold) p.targets_threshold = args->targets_threshold;
       COCOON_TRY(apply_policy_args(args->policy, p.policy, !current.policy.has_value()));
       p.version = current.common.version + 1;
