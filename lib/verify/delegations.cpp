@@ -15,15 +15,14 @@ Error bad(const std::string& m) {
   return make_error(Errc::invalid_input, "targets delegations: " + m);
 }
 
-bool safe_role_name(const std::string& name) {
-  if (name.empty() || name.front() == '.' || name.size() > 128) return false;
+bool valid_role_name(const std::string& name) {
+  if (name.empty()) return false;
   for (const char* top : {"root", "timestamp", "snapshot", "targets"}) {
     if (name == top) return false;
   }
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-              c == '_' || c == '-';
-    if (!ok) return false;
+  // Control characters would break one-line messages and have no use in a role name.
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) return false;
   }
   return true;
 }
@@ -55,6 +54,9 @@ Result<std::optional<Delegations>> parse_delegations(const Json& targets_signed)
   auto it = targets_signed.find("delegations");
   if (it == targets_signed.end()) return std::optional<Delegations>{};
   const Json& d = *it;
+  if (d.is_object() && d.contains("succinct_roles")) {
+    return make_error(Errc::unsupported, "targets delegations: succinct_roles (TAP 15) are not supported");
+  }
   if (!d.is_object() || !d.contains("keys") || !d.contains("roles") || !d["keys"].is_object() ||
       !d["roles"].is_array()) {
     return bad("expected an object with \"keys\" (object) and \"roles\" (array)");
@@ -76,7 +78,10 @@ Result<std::optional<Delegations>> parse_delegations(const Json& targets_signed)
     DelegatedRole role;
     if (!r.contains("name") || !r["name"].is_string()) return bad("a role has no \"name\"");
     role.name = r["name"].get<std::string>();
-    if (!safe_role_name(role.name)) return bad("role name \"" + role.name + "\" is not a safe file name");
+    if (!valid_role_name(role.name)) {
+      return bad("role name \"" + role_file_name(role.name) +
+                 "\" (percent-encoded) is empty, a top-level role or holds control characters");
+    }
     if (!names.insert(role.name).second) return bad("role " + role.name + " is delegated twice");
     if (!r.contains("keyids")) return bad("role " + role.name + " has no \"keyids\"");
     COCOON_ASSIGN(role.keyids, string_list(r["keyids"], "role " + role.name + " keyids"));
@@ -123,7 +128,8 @@ bool path_pattern_matches(const std::string& pattern, const std::string& target_
   std::vector<std::string> want = split_path(pattern), have = split_path(target_path);
   if (want.size() != have.size()) return false;
   for (std::size_t i = 0; i < want.size(); ++i) {
-    if (::fnmatch(want[i].c_str(), have[i].c_str(), 0) != 0) return false;
+    // As python-tuf's fnmatch: a backslash is an ordinary character, not an escape.
+    if (::fnmatch(want[i].c_str(), have[i].c_str(), FNM_NOESCAPE) != 0) return false;
   }
   return true;
 }
@@ -140,6 +146,23 @@ bool role_covers(const DelegatedRole& role, const std::string& target_path) {
     if (digest.rfind(prefix, 0) == 0) return true;
   }
   return false;
+}
+
+std::string role_file_name(const std::string& role) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : role) {
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  return out;
 }
 
 release::Root delegation_key_set(const Delegations& delegations, const DelegatedRole& role) {

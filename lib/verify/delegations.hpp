@@ -20,9 +20,10 @@
 
 namespace cocoon::verify {
 
-// Invariant after parsing: name is a safe file name (ASCII letters, digits, "._-", not starting with
-// '.', not a top-level role), threshold >= 1, keyids distinct and present in Delegations::keys, and
-// exactly one of paths / path_hash_prefixes is given.
+// Invariant after parsing: name is non-empty, has no control characters and is not a top-level role
+// name (any other string is a valid TUF role name; role_file_name() makes it a file name), threshold
+// >= 1, keyids distinct and present in Delegations::keys, and exactly one of paths /
+// path_hash_prefixes is given.
 struct DelegatedRole {
   std::string name;
   std::vector<std::string> keyids;
@@ -49,6 +50,13 @@ Result<release::Targets> parse_targets_allowing_delegations(const Json& targets_
 // number of segments on both sides.
 bool path_pattern_matches(const std::string& pattern, const std::string& target_path);
 bool role_covers(const DelegatedRole& role, const std::string& target_path);
+
+// The name a delegated role's metadata has in a repository ("N.<name>.json") and in the client's
+// state ("<name>.json"): percent-encoded except RFC 3986 unreserved characters (A-Z a-z 0-9 - . _ ~),
+// as python-tuf does (urllib.parse.quote(name, "")); tuf-js's encodeURIComponent agrees except for
+// ! * ' ( ). No '/' survives, so a role name can never name another directory.
+// Example: "apps" -> "apps", "team a/apps" -> "team%20a%2Fapps".
+std::string role_file_name(const std::string& role);
 
 // A Root whose only role is `role`, holding the delegator's keys: what release::check_threshold needs.
 release::Root delegation_key_set(const Delegations& delegations, const DelegatedRole& role);

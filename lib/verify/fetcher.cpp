@@ -13,6 +13,30 @@ Error too_large(const std::string& where, std::uint64_t max_bytes) {
                                              " bytes allowed (endless data)");
 }
 
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// "%XX" -> the byte XX, as a web server maps a URL path to a file name.
+Result<std::string> percent_decode(const std::string& path) {
+  std::string out;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] != '%') {
+      out += path[i];
+      continue;
+    }
+    int hi = i + 2 < path.size() ? hex_value(path[i + 1]) : -1;
+    int lo = i + 2 < path.size() ? hex_value(path[i + 2]) : -1;
+    if (hi < 0 || lo < 0) return make_error(Errc::invalid_input, "bad percent-encoding in \"" + path + "\"");
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
 }  // namespace
 
 Status check_relative_path(const std::string& path) {
@@ -32,7 +56,10 @@ Status check_relative_path(const std::string& path) {
 
 Result<Bytes> DirFetcher::fetch(const std::string& path, std::uint64_t max_bytes) {
   COCOON_TRY(check_relative_path(path));
-  std::filesystem::path file = root_ / path;
+  // Decoded as a web server would, then checked again: "%2E%2E" must not climb out either.
+  COCOON_ASSIGN(std::string decoded, percent_decode(path));
+  COCOON_TRY(check_relative_path(decoded));
+  std::filesystem::path file = root_ / decoded;
   std::error_code ec;
   auto status = std::filesystem::status(file, ec);
   if (ec || !std::filesystem::exists(status))

@@ -31,6 +31,8 @@ class Fetcher {
 // Refuses paths a lying metadata file could use to escape the repository.
 Status check_relative_path(const std::string& path);
 
+// Reads `path` percent-decoded, as a web server serving the directory would ("metadata/1.team%20a.json"
+// is the file "metadata/1.team a.json"), so a directory and its HTTP mirror give the same answers.
 class DirFetcher : public Fetcher {
  public:
   explicit DirFetcher(std::filesystem::path root) : root_(std::move(root)) {}

@@ -342,18 +342,19 @@ class UpdateRun {
 
   Status load_delegated(const std::string& role, const std::string& delegator) {
     if (set_->delegated(role)) return Ok{};
-    COCOON_ASSIGN(std::optional<Bytes> stored, read_optional(state_file(role)));
+    // Role names are any strings; their files use the percent-encoded name (delegations.hpp).
+    const std::string file_name = role_file_name(role);
+    COCOON_ASSIGN(std::optional<Bytes> stored, read_optional(state_file(file_name)));
     if (stored && set_->update_delegated_targets(*stored, role, delegator, opt_.now).ok()) return Ok{};
     const auto& meta = set_->snapshot()->model.meta;
     auto record = meta.find(role + ".json");
     if (record == meta.end())
       return make_error(Errc::invalid_input, "the snapshot does not list " + role + ".json");
     std::uint64_t max = record->second.length.value_or(kMaxTargetsBytes);
-    COCOON_ASSIGN(
-        Bytes data,
-        fetcher_.fetch("metadata/" + std::to_string(record->second.version) + "." + role + ".json", max));
+    std::string path = "metadata/" + std::to_string(record->second.version) + "." + file_name + ".json";
+    COCOON_ASSIGN(Bytes data, fetcher_.fetch(path, max));
     COCOON_TRY(set_->update_delegated_targets(data, role, delegator, opt_.now));
-    return persist(role, data);
+    return persist(file_name, data);
   }
 
   // The all-or-nothing part: only now that every check passed.

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "common/cli_main.hpp"
 #include "common/exit_codes.hpp"
 #include "core/file_io.hpp"
 #include "crypto/key_file.hpp"
@@ -90,15 +91,7 @@ void add_frost_aggregate_command(CLI::App& frost, int& exit_code) {
                   "without --into, only this is written)");
   cmd->add_option("--into", args->into,
                   "for a TUF draft: write the signed draft here instead of updating MESSAGE in place");
-  cmd->callback([args, &exit_code] {
-    auto r = run(*args);
-    if (!r.ok()) {
-      exit_code = report("cocoon-sign", r.error());
-      return;
-    }
-    std::printf("%s\n", r->c_str());
-    exit_code = kExitOk;
-  });
+  cmd->callback([args, &exit_code] { finish_command("cocoon-sign", run(*args), exit_code); });
 }
 
 }  // namespace cocoon::tools::sign

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "common/cli_main.hpp"
 #include "common/exit_codes.hpp"
 #include "crypto/hash.hpp"
 #include "release/draft.hpp"
@@ -157,15 +158,7 @@ void add_publish_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 365));
   cmd->add_option("--timestamp-days", args->timestamp_days, "days until the timestamp expires")
       ->check(CLI::Range(1, 365));
-  cmd->callback([args, &exit_code] {
-    auto r = publish(*args);
-    if (!r.ok()) {
-      exit_code = report("cocoon-sign", r.error());
-      return;
-    }
-    std::printf("%s\n", r->c_str());
-    exit_code = kExitOk;
-  });
+  cmd->callback([args, &exit_code] { finish_command("cocoon-sign", publish(*args), exit_code); });
 }
 
 }  // namespace cocoon::tools::sign

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "common/cli_main.hpp"
 #include "common/exit_codes.hpp"
 #include "release/draft.hpp"
 #include "release_common.hpp"
@@ -34,13 +35,7 @@ void add_sign_command(CLI::App& app, int& exit_code) {
       return key.name + " (" + crypto::ed25519_key_id(key.pair.public_key) + ") signed " + type + " draft " +
              (args->out.empty() ? args->draft : args->out);
     };
-    auto r = run();
-    if (!r.ok()) {
-      exit_code = report("cocoon-sign", r.error());
-      return;
-    }
-    std::printf("%s\n", r->c_str());
-    exit_code = kExitOk;
+    finish_command("cocoon-sign", run(), exit_code);
   });
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "common/cli_main.hpp"
 #include "common/exit_codes.hpp"
 #include "release/repository.hpp"
 #include "release_common.hpp"
@@ -41,13 +42,7 @@ void add_timestamp_command(CLI::App& app, int& exit_code) {
              format_rfc3339(times.now + times.timestamp_lifetime) + "; snapshot version " +
              std::to_string(v.snapshot) + (v.snapshot_resigned ? " (re-signed)" : " (unchanged)");
     };
-    auto r = run();
-    if (!r.ok()) {
-      exit_code = report("cocoon-sign", r.error());
-      return;
-    }
-    std::printf("%s\n", r->c_str());
-    exit_code = kExitOk;
+    finish_command("cocoon-sign", run(), exit_code);
   });
 }
 

@@ -6,6 +6,8 @@
 //       CACHE_DIR/metadata as its metadata directory (seeded with TRUSTED_ROOT the first time),
 //       refreshes, downloads TARGET_PATH to OUT_FILE and prints {"ok":true,"root_version":N,...}.
 //       On refusal prints {"ok":false,"error":"<class>: <message>"} and exits 1.
+//   node client.js update-many RUNS_FILE
+//       runs several `update`s in one process (tests/verify/test_tufjs_models.cpp); see updateMany.
 //   node client.js canonical FILE
 //       prints the tuf-js canonical JSON of the document in FILE.
 //   node client.js verify ROOT_FILE METADATA_FILE ROLE
@@ -49,7 +51,8 @@ function serve(root) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-async function update(repo, trustedRoot, cache, targetPath, outFile) {
+// One tuf-js update; the result object `update` prints.
+async function runUpdate(repo, trustedRoot, cache, targetPath, outFile) {
   const { Updater } = load('tuf-js');
   const metadataDir = path.join(cache, 'metadata');
   const targetDir = path.join(cache, 'targets');
@@ -74,19 +77,38 @@ async function update(repo, trustedRoot, cache, targetPath, outFile) {
     await updater.downloadTarget(info, outFile);
     const root = JSON.parse(fs.readFileSync(path.join(metadataDir, 'root.json')));
     const targets = JSON.parse(fs.readFileSync(path.join(metadataDir, 'targets.json')));
-    console.log(JSON.stringify({
+    return {
       ok: true,
       root_version: root.signed.version,
       targets_version: targets.signed.version,
       length: info.length,
-    }));
-    return 0;
+    };
   } catch (e) {
-    console.log(JSON.stringify({ ok: false, error: `${e.constructor.name}: ${e.message}` }));
-    return 1;
+    return { ok: false, error: `${e.constructor.name}: ${e.message}` };
   } finally {
     server.close();
   }
+}
+
+async function update(repo, trustedRoot, cache, targetPath, outFile) {
+  const result = await runUpdate(repo, trustedRoot, cache, targetPath, outFile);
+  console.log(JSON.stringify(result));
+  return result.ok ? 0 : 1;
+}
+
+// Runs several updates in one process (node start-up dominates a single update): RUNS_FILE holds
+// [{"repo","root","cache","target","out","keep"}...], run in order; after each, CACHE/metadata is copied
+// to "keep" (when given) so the caller can compare what tuf-js persisted at every step. Prints the
+// array of `update` results; exit 0 even when some updates refused.
+async function updateMany(runsFile) {
+  const runs = JSON.parse(fs.readFileSync(runsFile, 'utf8'));
+  const results = [];
+  for (const r of runs) {
+    results.push(await runUpdate(r.repo, r.root, r.cache, r.target, r.out));
+    if (r.keep) fs.cpSync(path.join(r.cache, 'metadata'), r.keep, { recursive: true });
+  }
+  console.log(JSON.stringify(results));
+  return 0;
 }
 
 function canonical(file) {
@@ -123,10 +145,11 @@ function sign(file, seedHex) {
 async function main(argv) {
   const [cmd, ...args] = argv;
   if (cmd === 'update' && args.length === 5) return update(...args);
+  if (cmd === 'update-many' && args.length === 1) return updateMany(...args);
   if (cmd === 'canonical' && args.length === 1) return canonical(...args);
   if (cmd === 'verify' && args.length === 3) return verify(...args);
   if (cmd === 'sign' && args.length === 2) return sign(...args);
-  process.stderr.write('usage: client.js update|canonical|verify|sign ... (see the header comment)\n');
+  process.stderr.write('usage: client.js update|update-many|canonical|verify|sign ... (see the header comment)\n');
   return 2;
 }
 
