@@ -4,6 +4,7 @@
 // "x-cocoon-frost" records are refused.
 #include <cstdlib>
 #include <functional>
+#include "../support/tufjs.hpp"
 
 #include "../release/cli_flow.hpp"
 #include "frost/dealer.hpp"
@@ -24,19 +25,7 @@ const std::string kVerifyTool = COCOON_BINARY_DIR "/tools/cocoon-verify/cocoon-v
 const std::string kClient = COCOON_SOURCE_DIR "/tests/interop/tuf-js/client.js";
 const std::vector<std::string> kNames = {"alice", "bob", "carol", "dave", "erin"};
 
-// Where ci/setup installed tuf-js (the rule of ci/setup and tests/release/test_release_interop.cpp).
-std::string tufjs_modules() {
-  std::string dir;
-  if (const char* d = std::getenv("COCOON_TUFJS_DIR"); d && *d) {
-    dir = d;
-  } else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) {
-    dir = std::string(x) + "/cocoon-release/tuf-js-6.0.2";
-  } else {
-    const char* home = std::getenv("HOME");
-    dir = std::string(home ? home : "/root") + "/.cache/cocoon-release/tuf-js-6.0.2";
-  }
-  return dir + "/node_modules";
-}
+using cocoon::test::tufjs_modules;
 
 bool have_node() {
   if (cocoon::test::run_shell("command -v node").exit_code == 0) return true;

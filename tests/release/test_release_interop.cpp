@@ -3,6 +3,7 @@
 // a failure (ci/setup installs it).
 #include <cstdlib>
 
+#include "../support/tufjs.hpp"
 #include "cli_flow.hpp"
 #include "release/repository.hpp"
 #include "release/threshold.hpp"
@@ -15,19 +16,7 @@ namespace {
 
 const std::string kClient = COCOON_SOURCE_DIR "/tests/interop/tuf-js/client.js";
 
-// Where ci/setup installed tuf-js (same rule as ci/setup).
-std::string tufjs_modules() {
-  std::string dir;
-  if (const char* d = std::getenv("COCOON_TUFJS_DIR"); d && *d) {
-    dir = d;
-  } else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) {
-    dir = std::string(x) + "/cocoon-release/tuf-js-6.0.2";
-  } else {
-    const char* home = std::getenv("HOME");
-    dir = std::string(home ? home : "/root") + "/.cache/cocoon-release/tuf-js-6.0.2";
-  }
-  return dir + "/node_modules";
-}
+using cocoon::test::tufjs_modules;
 
 bool have_node() {
   if (cocoon::test::run_shell("command -v node").exit_code == 0) return true;
