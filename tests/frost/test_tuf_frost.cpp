@@ -4,9 +4,9 @@
 // "x-cocoon-frost" records are refused.
 #include <cstdlib>
 #include <functional>
-#include "../support/tufjs.hpp"
 
 #include "../release/cli_flow.hpp"
+#include "../support/tufjs.hpp"
 #include "frost/dealer.hpp"
 #include "release/frost_record.hpp"
 #include "release/repository.hpp"
