@@ -6,7 +6,9 @@
 // Trusted state directory (--state):
 //   <state>/root.json, timestamp.json, snapshot.json, targets.json   the exact bytes of each verified
 //       role, each written atomically as soon as it is verified (TUF §5.3.8, 5.4.5, 5.5.7, 5.6.6);
-//       only TUF metadata is stored as *.json here, so TUF tools can read this directory
+//   <state>/<role file name>.json   each delegated targets role visited, its name percent-encoded
+//       (role_file_name, delegations.hpp); only TUF metadata is stored as *.json here, so TUF tools can
+//       read this directory
 //   <state>/cocoon/checkpoint        the last log checkpoint this node accepted (signed note)
 //   <state>/cocoon/installed.json    the last target installed: path, sha256, targets version
 // The cocoon/ files change only after the whole update passed.
