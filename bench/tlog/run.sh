@@ -3,7 +3,7 @@
 # ratios. Usage: bench/tlog/run.sh [BUILD_DIR] [N] [BATCH]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-$here/../../build}
+build=$(realpath "${1:-$here/../../build}")
 n=${2:-1000000}
 batch=${3:-16384}
 cmake --build "$build" --target bench_tlog >/dev/null
