@@ -57,7 +57,9 @@ void put(const fs::path& p, const std::string& data) {
   must(write_file_atomic(p, data));
 }
 
-int make(const fs::path& dir) {
+// `cocoon` = false: the same repository as a plain TUF one (no policy, no attestations, no log proof),
+// so TUF work alone can be compared with tuf-js.
+int make(const fs::path& dir, bool cocoon) {
   must(crypto::init_sodium());
   fs::path repo = dir / "repo";
   std::vector<crypto::SecretKey> maintainers, builders;
@@ -96,7 +98,7 @@ int make(const fs::path& dir) {
         tlog::format_verifier_key(tlog::make_verifier(w.name, tlog::kAlgCosignatureV1, w.pair.public_key)));
   }
   policy.witness_quorum = 2;
-  root.policy = policy;
+  if (cocoon) root.policy = policy;
   std::string root_text = sign(release::root_json(root), {&maintainers[0], &maintainers[1]});
   put(repo / "metadata/1.root.json", root_text);
   put(repo / "metadata/root.json", root_text);
@@ -113,28 +115,28 @@ int make(const fs::path& dir) {
     tf.hashes = release::tuf_hashes(as_bytes(content));
     for (const auto& [alg, hex] : tf.hashes) put(repo / ("targets/" + d + hex + "." + base), content);
     std::vector<std::string> cited;
-    for (int b = 0; b < 3; ++b) {
+    for (int b = 0; cocoon && b < 3; ++b) {
       attest::Statement st{{{base, tf.hashes["sha256"]}}, attest::kSlsaProvenanceV1, Json::object()};
       std::string file = attest::dsse_envelope_json(attest::sign_statement(st, builders[b])).dump() + "\n";
       std::string sha = crypto::sha256_hex(file);
       put(repo / verify::attestation_path(sha), file);
       cited.push_back(sha);
     }
-    tf.custom = Json{{"cocoon", {{"attestations", cited}}}};
+    if (cocoon) tf.custom = Json{{"cocoon", {{"attestations", cited}}}};
     targets.targets[path] = tf;
   }
   std::string targets_text = sign(release::targets_json(targets), {&maintainers[0], &maintainers[1]});
   put(repo / "metadata/1.targets.json", targets_text);
 
   tlog::MemoryTree tree;
-  for (int i = 0; i < 9999; ++i) tree.append_entry(as_bytes("filler entry " + std::to_string(i)));
+  for (int i = 0; cocoon && i < 9999; ++i) tree.append_entry(as_bytes("filler entry " + std::to_string(i)));
   tree.append_entry(as_bytes(targets_text));
   tlog::Checkpoint cp{log.name, tree.size(), must(tlog::tree_hash(tree, tree.size())), {}};
   tlog::Note note = must(tlog::parse_note(tlog::sign_checkpoint(cp, log)));
   for (int w = 0; w < 2; ++w)
     note.signatures.push_back(tlog::cosign_checkpoint(note.text, now, witnesses[w]));
   auto proof = must(verify::make_log_proof(tree, tlog::format_note(note), tree.size() - 1, {5000}));
-  put(repo / verify::log_proof_path(1), verify::format_log_proof(proof));
+  if (cocoon) put(repo / verify::log_proof_path(1), verify::format_log_proof(proof));
 
   release::Snapshot snap;
   snap.common = {release::kRoleSnapshot, release::kSpecVersion, 1, expires};
@@ -174,9 +176,10 @@ int time_updates(const std::string& source, const fs::path& root_file, int n) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.size() == 2 && args[0] == "make") return make(args[1]);
+  if (args.size() == 2 && args[0] == "make") return make(args[1], true);
+  if (args.size() == 2 && args[0] == "make-plain") return make(args[1], false);
   if (args.size() == 4 && args[0] == "time")
     return time_updates(args[1], args[2], std::atoi(args[3].c_str()));
-  std::fprintf(stderr, "usage: bench_verify make DIR | bench_verify time DIR|URL ROOT N\n");
+  std::fprintf(stderr, "usage: bench_verify make|make-plain DIR | bench_verify time DIR|URL ROOT N\n");
   return 2;
 }

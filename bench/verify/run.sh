@@ -17,6 +17,8 @@ cleanup() {
 trap cleanup EXIT
 
 "$build/bench/verify/bench_verify" make "$work" >/dev/null
+# The same repository as plain TUF (no policy, attestations or log proof), served beside it.
+"$build/bench/verify/bench_verify" make-plain "$work/repo/plain" >/dev/null
 chmod -R a+rX "$work/repo"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
@@ -78,6 +80,9 @@ tufjs_lib=$(node "$here/tufjs_refresh.js" "$url" "$work/root.json" "$n")
 # The same two with state on tmpfs: without fsync latency (tuf-js does not fsync; we do, twice per file).
 ours_lib_tmpfs=$(TMPDIR="$shm" "$build/bench/verify/bench_verify" time "$url" "$work/root.json" "$n")
 tufjs_lib_tmpfs=$(TMPDIR="$shm" node "$here/tufjs_refresh.js" "$url" "$work/root.json" "$n")
+plain_url="${url}plain/repo/"
+ours_plain_tmpfs=$(TMPDIR="$shm" "$build/bench/verify/bench_verify" time "$plain_url" "$work/repo/plain/root.json" "$n")
+tufjs_plain_tmpfs=$(TMPDIR="$shm" node "$here/tufjs_refresh.js" "$plain_url" "$work/repo/plain/root.json" "$n")
 ours_proc=$(median_process_ms ours_cli)
 tufjs_proc=$(median_process_ms tufjs_cli)
 
@@ -89,8 +94,11 @@ printf '%-52s %10s\n' "cocoon-verify update, in-process, HTTP, state on tmpfs" "
 printf '%-52s %10s\n' "tuf-js refresh, in-process, HTTP, state on tmpfs" "$tufjs_lib_tmpfs"
 printf '%-52s %10s\n' "cocoon-verify update, in-process, directory" "$ours_dir_disk"
 printf '%-52s %10s\n' "  same, state on tmpfs (verification only)" "$ours_dir_tmpfs"
+printf '%-52s %10s\n' "plain TUF repository: cocoon-verify, tmpfs" "$ours_plain_tmpfs"
+printf '%-52s %10s\n' "plain TUF repository: tuf-js refresh, tmpfs" "$tufjs_plain_tmpfs"
 printf '%-52s %10s\n' "cocoon-verify update, whole process" "$ours_proc"
 printf '%-52s %10s\n' "node + tuf-js refresh, whole process" "$tufjs_proc"
 awk -v a="$tufjs_lib" -v b="$ours_lib" 'BEGIN {printf "ratio in-process (tuf-js / ours):    %.1fx\n", a / b}'
 awk -v a="$tufjs_lib_tmpfs" -v b="$ours_lib_tmpfs" 'BEGIN {printf "ratio in-process, tmpfs (tuf-js / ours): %.1fx\n", a / b}'
+awk -v a="$tufjs_plain_tmpfs" -v b="$ours_plain_tmpfs" 'BEGIN {printf "ratio plain TUF, tmpfs (tuf-js / ours): %.1fx\n", a / b}'
 awk -v a="$tufjs_proc" -v b="$ours_proc" 'BEGIN {printf "ratio whole process (tuf-js / ours): %.1fx\n", a / b}'
