@@ -22,7 +22,11 @@ struct UpdateArgs {
 
 void print_text(const cocoon::verify::UpdateReport& r, int code) {
   for (const auto& c : r.checks) {
-    std::printf("%-6s %-16s %s\n", c.ok ? "ok" : "FAIL", c.name.c_str(), c.detail.c_str());
+    // A refusal's message usually starts with what was checked; the column already says it.
+    std::string_view detail = c.detail;
+    if (detail.starts_with(c.name + ": ")) detail.remove_prefix(c.name.size() + 2);
+    std::printf("%-6s %-16s %.*s\n", c.ok ? "ok" : "FAIL", c.name.c_str(), static_cast<int>(detail.size()),
+                detail.data());
   }
   if (r.accepted()) {
     std::printf("ACCEPT%s\n", r.cocoon_policy ? "" : " (plain TUF: the root carries no Cocoon policy)");
