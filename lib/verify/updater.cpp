@@ -52,11 +52,12 @@ class UpdateRun {
   Status steps() {
     COCOON_TRY(load_trusted_root());
     COCOON_TRY(update_root_chain());
+    // Known from the newest root on, so a refusal further down still reports the right mode.
+    const auto& policy = set_->root().model.policy;
+    report_.cocoon_policy = policy.has_value();
     COCOON_TRY(update_timestamp());
     COCOON_TRY(update_snapshot());
     COCOON_TRY(update_targets());
-    const auto& policy = set_->root().model.policy;
-    report_.cocoon_policy = policy.has_value();
     if (policy) {
       COCOON_TRY(check_log());
       COCOON_TRY(check_builders());

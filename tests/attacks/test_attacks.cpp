@@ -42,7 +42,10 @@ TEST_CASE("attack: targets signed by fewer than the threshold of maintainers") {
   Bytes targets = r.make_targets(1, {{"app/app.tar", "x"}}, {0, 1}, {}, kNow + kYear,
                                  std::vector<const crypto::SecretKey*>{&r.maintainers[0]});
   publish_targets(r, 1, targets);
-  REQUIRE_REFUSED(r.update(), Errc::signature, "1 distinct targets key(s) signed, threshold is 2");
+  auto report = r.update();
+  REQUIRE_REFUSED(report, Errc::signature, "1 distinct targets key(s) signed, threshold is 2");
+  // Refused before the Cocoon checks run, yet reported under the root's Cocoon policy.
+  CHECK(report.cocoon_policy);
 }
 
 TEST_CASE("attack: one maintainer key signing the threshold number of times") {
