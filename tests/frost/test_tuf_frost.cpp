@@ -81,11 +81,6 @@ Envelope load_env(const fs::path& path) {
 struct FrostWorld : CliWorld {
   crypto::SecretKey erin = key("erin", 5);
 
-  void require_ok(const CommandResult& r) {
-    INFO(r.output);
-    REQUIRE(r.exit_code == 0);
-  }
-
   std::string state(int id) const { return "p" + std::to_string(id); }
 
   // Five participants run the DKG; every one of them ends with the same group file.
@@ -137,21 +132,6 @@ struct FrostWorld : CliWorld {
     REQUIRE(crypto::save_secret_key(at("log.key"), cast.log, std::nullopt).ok());
   }
 
-  // An unsigned targets draft for hello.bin = `content`, attested by two builders.
-  std::string propose(const std::string& version, const std::string& content) {
-    write_recipe(version);
-    fs::path art = at("artifacts-" + version), att = at("attestations-" + version);
-    fs::create_directories(art);
-    REQUIRE(write_file_atomic(art / "hello.bin", content).ok());
-    write_attestation(att, cast.builder1, content);
-    write_attestation(att, cast.builder2, content);
-    std::string draft = "targets-" + version + ".json";
-    require_ok(sign_tool("propose --version " + version + " --recipe recipe-" + version +
-                         ".json --attestations " + att.filename().string() + " --artifacts " +
-                         art.filename().string() + " --repo repo --out " + draft));
-    return draft;
-  }
-
   // Rounds one and two of the participants `ids` over `draft`: commitments in c-<tag>/, shares in s-<tag>/.
   void commit(const std::string& draft, const std::vector<int>& ids, const std::string& tag) {
     for (int id : ids)
@@ -166,11 +146,6 @@ struct FrostWorld : CliWorld {
   CommandResult aggregate(const std::string& draft, const std::string& tag, const std::string& extra = "") {
     return sign_tool("frost aggregate " + draft + " --group group-1.json --commitments c-" + tag +
                      " --shares s-" + tag + " " + extra);
-  }
-
-  CommandResult publish(const std::string& draft, const std::string& version) {
-    return sign_tool("publish " + draft + " --repo repo --online-key online.key --artifacts artifacts-" +
-                     version + " --log log --log-key log.key --attestations attestations-" + version);
   }
 };
 

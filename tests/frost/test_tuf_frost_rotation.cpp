@@ -60,11 +60,6 @@ std::vector<std::string> keyids_of(const Envelope& env) {
 struct RotationWorld : CliWorld {
   crypto::SecretKey erin = key("erin", 5);
 
-  void require_ok(const CommandResult& r) {
-    INFO(r.output);
-    REQUIRE(r.exit_code == 0);
-  }
-
   // keys-<name>/group.json and keys-<name>/participant-<i>/ (trusted dealer: enough for a test).
   void make_group(const std::string& name) {
     require_ok(sign_tool("frost keygen --dealer --threshold 3 --participants 5 --out-dir keys-" + name));
@@ -109,21 +104,6 @@ struct RotationWorld : CliWorld {
     REQUIRE(crypto::save_secret_key(at("log.key"), cast.log, std::nullopt).ok());
   }
 
-  // An unsigned targets draft for sample/hello.bin = `content`, attested by two builders.
-  std::string propose(const std::string& version, const std::string& content) {
-    write_recipe(version);
-    fs::path art = at("artifacts-" + version), att = at("attestations-" + version);
-    fs::create_directories(art);
-    REQUIRE(write_file_atomic(art / "hello.bin", content).ok());
-    write_attestation(att, cast.builder1, content);
-    write_attestation(att, cast.builder2, content);
-    std::string draft = "targets-" + version + ".json";
-    require_ok(sign_tool("propose --version " + version + " --recipe recipe-" + version +
-                         ".json --attestations " + att.filename().string() + " --artifacts " +
-                         art.filename().string() + " --repo repo --out " + draft));
-    return draft;
-  }
-
   // Both FROST rounds of participants 1, 3 and 5 of `group` over `draft`, into c-<tag>/ and s-<tag>/.
   void frost_rounds(const std::string& draft, const std::string& group, const std::string& tag) {
     for (int id : {1, 3, 5})
@@ -145,11 +125,6 @@ struct RotationWorld : CliWorld {
   void frost_sign(const std::string& draft, const std::string& group, const std::string& tag) {
     frost_rounds(draft, group, tag);
     require_ok(aggregate(draft, group, tag));
-  }
-
-  CommandResult publish(const std::string& draft, const std::string& version) {
-    return sign_tool("publish " + draft + " --repo repo --online-key online.key --artifacts artifacts-" +
-                     version + " --log log --log-key log.key --attestations attestations-" + version);
   }
 
   // A root draft from `rotate_args`, signed by alice, bob and dave (the threshold of the old and new root).

@@ -133,11 +133,14 @@ struct CliWorld {
     REQUIRE(pub.exit_code == 0);
   }
 
-  // Release `version` of hello.bin with `content`, attested by builder1 and builder2, signed by `signers`,
-  // published with its log bundle (cosigned by the witness when one runs).
-  cocoon::test::CommandResult release(const std::string& version, const std::string& content,
-                                      const std::vector<std::string>& signers,
-                                      const std::string& publish_extra = "") {
+  void require_ok(const cocoon::test::CommandResult& r) const {
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+  }
+
+  // The unsigned targets draft "targets-<version>.json" for hello.bin = `content`, attested by builder1
+  // and builder2 (artifacts-<version>/, attestations-<version>/).
+  std::string propose(const std::string& version, const std::string& content) {
     write_recipe(version);
     fs::path art = at("artifacts-" + version), att = at("attestations-" + version);
     fs::create_directories(art);
@@ -145,21 +148,33 @@ struct CliWorld {
     write_attestation(att, cast.builder1, content);
     write_attestation(att, cast.builder2, content);
     std::string draft = "targets-" + version + ".json";
-    auto r = sign_tool("propose --version " + version + " --recipe recipe-" + version +
-                       ".json --attestations " + att.filename().string() + " --artifacts " +
-                       art.filename().string() + " --repo repo --out " + draft);
-    INFO(r.output);
-    REQUIRE(r.exit_code == 0);
-    for (const auto& s : signers) REQUIRE(sign_tool("sign " + draft + " --key " + s + ".key").exit_code == 0);
-    std::string logging = "--attestations " + att.filename().string() + " ";
+    require_ok(sign_tool("propose --version " + version + " --recipe recipe-" + version +
+                         ".json --attestations " + att.filename().string() + " --artifacts " +
+                         art.filename().string() + " --repo repo --out " + draft));
+    return draft;
+  }
+
+  // Publishes a signed draft of `version` with its log bundle (cosigned by the witness when one runs).
+  cocoon::test::CommandResult publish(const std::string& draft, const std::string& version,
+                                      const std::string& extra = "") const {
+    std::string logging = "--attestations attestations-" + version + " ";
     if (log_args) {
       logging += *log_args;
     } else {
       logging += "--log log --log-key log.key";
       if (witness_server && send_to_witness) logging += " --witness " + witness_url();
     }
-    return sign_tool("publish " + draft + " --repo repo --online-key online.key --artifacts " +
-                     art.filename().string() + " " + logging + " " + publish_extra);
+    return sign_tool("publish " + draft + " --repo repo --online-key online.key --artifacts artifacts-" +
+                     version + " " + logging + " " + extra);
+  }
+
+  // Release `version` of hello.bin with `content`: propose, signed by `signers`, publish.
+  cocoon::test::CommandResult release(const std::string& version, const std::string& content,
+                                      const std::vector<std::string>& signers,
+                                      const std::string& publish_extra = "") {
+    std::string draft = propose(version, content);
+    for (const auto& s : signers) require_ok(sign_tool("sign " + draft + " --key " + s + ".key"));
+    return publish(draft, version, publish_extra);
   }
 };
 
