@@ -21,6 +21,45 @@ Error bad(const std::string& message) {
 
 }  // namespace
 
+Json consistency_proofs_json(const std::map<std::uint64_t, tlog::Proof>& proofs) {
+  Json out = Json::array();
+  for (const auto& [old_size, proof] : proofs) {
+    Json hashes = Json::array();
+    for (const auto& h : proof) hashes.push_back(tlog::hash_base64(h));
+    out.push_back(Json{{"old_size", old_size}, {"proof", hashes}});
+  }
+  return out;
+}
+
+Result<std::map<std::uint64_t, tlog::Proof>> parse_consistency_proofs(const Json& doc,
+                                                                      std::string_view what) {
+  auto fail = [what](const std::string& why) {
+    return make_error(Errc::invalid_input, std::string(what) + ": " + why);
+  };
+  std::map<std::uint64_t, tlog::Proof> out;
+  auto member = doc.find("consistency");
+  if (member == doc.end()) return out;
+  if (!member->is_array()) return fail("\"consistency\" must be an array");
+  for (const Json& item : *member) {
+    if (!item.is_object() || item.size() != 2 || !item.contains("old_size") ||
+        !item["old_size"].is_number_unsigned() || !item.contains("proof") || !item["proof"].is_array())
+      return fail("each \"consistency\" item is {\"old_size\": N, \"proof\": [...]}");
+    // A proof is at most 64 hashes for any tree size below 2^64.
+    if (item["proof"].size() > 64) return fail("a consistency proof has more than 64 hashes");
+    tlog::Proof proof;
+    for (const Json& h : item["proof"]) {
+      if (!h.is_string()) return fail("consistency proof hashes must be base64 strings");
+      auto hash = tlog::hash_from_base64(h.get<std::string>());
+      if (!hash.ok()) return fail("consistency proof hash: " + hash.error().message);
+      proof.push_back(*hash);
+    }
+    std::uint64_t old_size = item["old_size"].get<std::uint64_t>();
+    if (!out.emplace(old_size, std::move(proof)).second)
+      return fail("two consistency proofs from size " + std::to_string(old_size));
+  }
+  return out;
+}
+
 Json log_bundle_json(const LogBundle& bundle) {
   Json entries = Json::array();
   for (const auto& e : bundle.entries) {
@@ -29,16 +68,10 @@ Json log_bundle_json(const LogBundle& bundle) {
     entries.push_back(
         Json{{"kind", e.kind}, {"sha256", e.sha256}, {"index", e.index}, {"inclusion_proof", proof}});
   }
-  Json consistency = Json::array();
-  for (const auto& [old_size, proof] : bundle.consistency) {
-    Json hashes = Json::array();
-    for (const auto& h : proof) hashes.push_back(tlog::hash_base64(h));
-    consistency.push_back(Json{{"old_size", old_size}, {"proof", hashes}});
-  }
   return Json{{"origin", bundle.origin},
               {"checkpoint", bundle.checkpoint},
               {"entries", entries},
-              {"consistency", consistency}};
+              {"consistency", consistency_proofs_json(bundle.consistency)}};
 }
 
 Result<LogBundle> parse_log_bundle(const Json& doc) {
@@ -64,23 +97,7 @@ Result<LogBundle> parse_log_bundle(const Json& doc) {
     }
     b.entries.push_back(std::move(entry));
   }
-  if (auto c = doc.find("consistency"); c != doc.end()) {
-    if (!c->is_array()) return bad("\"consistency\" must be an array");
-    for (const Json& item : *c) {
-      if (!item.is_object() || !item.contains("proof") || !item["proof"].is_array())
-        return bad("each \"consistency\" item is {\"old_size\": N, \"proof\": [...]}");
-      COCOON_ASSIGN(std::uint64_t old_size, get_uint(item, "old_size", kWhat));
-      tlog::Proof proof;
-      for (const Json& h : item["proof"]) {
-        if (!h.is_string()) return bad("proof hashes must be base64 strings");
-        auto hash = tlog::hash_from_base64(h.get<std::string>());
-        if (!hash.ok()) return bad("consistency proof hash: " + hash.error().message);
-        proof.push_back(*hash);
-      }
-      if (!b.consistency.emplace(old_size, std::move(proof)).second)
-        return bad("two consistency proofs from size " + std::to_string(old_size));
-    }
-  }
+  COCOON_ASSIGN(b.consistency, parse_consistency_proofs(doc, kWhat));
   return b;
 }
 

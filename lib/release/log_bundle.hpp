@@ -41,6 +41,12 @@ struct LogBundle {
 };
 
 Json log_bundle_json(const LogBundle& bundle);
+
+// The "consistency" member, the same in the bundle and in cocoon-log-proof/v1 files (lib/verify):
+// [{"old_size": N, "proof": ["<base64 hash>", …]}, …], at most 64 hashes a proof, one proof per size.
+Json consistency_proofs_json(const std::map<std::uint64_t, tlog::Proof>& proofs);
+// An absent member is no proofs. Errc::invalid_input, prefixed with `what`, for anything malformed.
+Result<std::map<std::uint64_t, tlog::Proof>> parse_consistency_proofs(const Json& doc, std::string_view what);
 Result<LogBundle> parse_log_bundle(const Json& doc);
 
 struct LoggedEntry {

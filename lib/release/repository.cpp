@@ -113,6 +113,21 @@ Result<RepositoryState> load_repository(const std::filesystem::path& repo) {
   return state;
 }
 
+Result<Envelope> make_timestamp(std::string_view snapshot_file, std::uint64_t snapshot_version,
+                                std::uint64_t previous_timestamp, const crypto::SecretKey& online_key,
+                                const PublishTimes& times) {
+  Timestamp ts;
+  ts.common = CommonFields{kRoleTimestamp, kSpecVersion, previous_timestamp + 1,
+                           times.now + times.timestamp_lifetime};
+  ts.snapshot.version = snapshot_version;
+  ts.snapshot.length = snapshot_file.size();
+  ts.snapshot.hashes = tuf_hashes(as_bytes(snapshot_file));
+  Envelope env;
+  env.signed_part = timestamp_json(ts);
+  COCOON_TRY(add_signature(env, online_key));
+  return env;
+}
+
 Result<OnlineMetadata> make_online_metadata(std::string_view targets_file, std::uint64_t targets_version,
                                             std::uint64_t previous_snapshot, std::uint64_t previous_timestamp,
                                             const crypto::SecretKey& online_key, const PublishTimes& times) {
@@ -129,14 +144,8 @@ Result<OnlineMetadata> make_online_metadata(std::string_view targets_file, std::
   COCOON_TRY(add_signature(out.snapshot, online_key));
   out.snapshot_text = envelope_text(out.snapshot);
 
-  Timestamp ts;
-  ts.common = CommonFields{kRoleTimestamp, kSpecVersion, previous_timestamp + 1,
-                           times.now + times.timestamp_lifetime};
-  ts.snapshot.version = snap.common.version;
-  ts.snapshot.length = out.snapshot_text.size();
-  ts.snapshot.hashes = tuf_hashes(as_bytes(out.snapshot_text));
-  out.timestamp.signed_part = timestamp_json(ts);
-  COCOON_TRY(add_signature(out.timestamp, online_key));
+  COCOON_ASSIGN(out.timestamp, make_timestamp(out.snapshot_text, snap.common.version, previous_timestamp,
+                                              online_key, times));
   out.timestamp_text = envelope_text(out.timestamp);
   return out;
 }
@@ -306,19 +315,13 @@ Result<RefreshedVersions> refresh_timestamp(const std::filesystem::path& repo,
   std::uint64_t sv = state.snapshot->common.version;
   COCOON_ASSIGN(std::string snapshot_text,
                 read_metadata(paths.metadata / (std::to_string(sv) + ".snapshot.json")));
-  Timestamp ts;
-  ts.common = CommonFields{kRoleTimestamp, kSpecVersion, state.timestamp->common.version + 1, ts_expires};
-  ts.snapshot.version = sv;
-  ts.snapshot.length = snapshot_text.size();
-  ts.snapshot.hashes = tuf_hashes(as_bytes(snapshot_text));
-  Envelope env;
-  env.signed_part = timestamp_json(ts);
-  COCOON_TRY(add_signature(env, online_key));
+  COCOON_ASSIGN(Envelope env,
+                make_timestamp(snapshot_text, sv, state.timestamp->common.version, online_key, times));
   COCOON_TRY(
       check_threshold(*state.root, kRoleTimestamp, env, "new timestamp (is the online key in the root?)"));
   COCOON_TRY(write_file_atomic(paths.metadata / "timestamp.json", envelope_text(env)));
   out.snapshot = sv;
-  out.timestamp = ts.common.version;
+  out.timestamp = state.timestamp->common.version + 1;
   return out;
 }
 

@@ -96,6 +96,12 @@ Result<RefreshedVersions> refresh_timestamp(const std::filesystem::path& repo,
                                             const crypto::SecretKey& online_key, const PublishTimes& times,
                                             bool new_snapshot);
 
+// Pure: timestamp version previous_timestamp + 1 naming `snapshot_file` (version snapshot_version),
+// expiring times.timestamp_lifetime from times.now, signed by `online_key`.
+Result<Envelope> make_timestamp(std::string_view snapshot_file, std::uint64_t snapshot_version,
+                                std::uint64_t previous_timestamp, const crypto::SecretKey& online_key,
+                                const PublishTimes& times);
+
 // Pure: the snapshot and timestamp that publish `targets_file` (version targets_version) after the
 // given previous versions (0 = none yet), signed by `online_key`.
 struct OnlineMetadata {

@@ -46,24 +46,6 @@ std::string log_proof_path(std::uint64_t version) {
 
 namespace {
 
-Result<std::map<std::uint64_t, tlog::Proof>> parse_consistency(const Json& doc) {
-  std::map<std::uint64_t, tlog::Proof> out;
-  if (!doc.contains("consistency")) return out;
-  if (!doc["consistency"].is_array()) return bad("\"consistency\" must be an array");
-  for (const auto& item : doc["consistency"]) {
-    if (!item.is_object() || item.size() != 2 || !item.contains("old_size") ||
-        !item["old_size"].is_number_unsigned() || !item.contains("proof")) {
-      return bad("each \"consistency\" item is {\"old_size\": N, \"proof\": [...]}");
-    }
-    std::uint64_t old_size = item["old_size"].get<std::uint64_t>();
-    COCOON_ASSIGN(tlog::Proof p, parse_hash_list(item["proof"], "consistency proof"));
-    if (!out.emplace(old_size, std::move(p)).second) {
-      return bad("two consistency proofs from size " + std::to_string(old_size));
-    }
-  }
-  return out;
-}
-
 // The form `cocoon-sign publish` writes (lib/release/log_bundle.hpp): the entry of kind "targets"
 // gives index and inclusion proof; "consistency", when present, has the shape of ours.
 Result<LogProof> from_release_bundle(const Json& doc) {
@@ -80,7 +62,7 @@ Result<LogProof> from_release_bundle(const Json& doc) {
   if (found != 1)
     return bad("expected exactly one entry of kind \"targets\", found " + std::to_string(found));
   proof.checkpoint = bundle->checkpoint;
-  COCOON_ASSIGN(proof.consistency, parse_consistency(doc));
+  proof.consistency = std::move(bundle->consistency);
   return proof;
 }
 
@@ -107,19 +89,16 @@ Result<LogProof> parse_log_proof(ByteView bytes) {
   proof.checkpoint = doc["checkpoint"].get<std::string>();
   if (!doc.contains("inclusion")) return bad("\"inclusion\" is missing");
   COCOON_ASSIGN(proof.inclusion, parse_hash_list(doc["inclusion"], "\"inclusion\""));
-  COCOON_ASSIGN(proof.consistency, parse_consistency(doc));
+  COCOON_ASSIGN(proof.consistency, release::parse_consistency_proofs(doc, "log proof"));
   return proof;
 }
 
 std::string format_log_proof(const LogProof& proof) {
-  Json consistency = Json::array();
-  for (const auto& [size, p] : proof.consistency)
-    consistency.push_back({{"old_size", size}, {"proof", hash_list(p)}});
   Json doc = {{"schema", kLogProofSchema},
               {"index", proof.index},
               {"checkpoint", proof.checkpoint},
               {"inclusion", hash_list(proof.inclusion)},
-              {"consistency", consistency}};
+              {"consistency", release::consistency_proofs_json(proof.consistency)}};
   return pretty_json(doc);
 }
 

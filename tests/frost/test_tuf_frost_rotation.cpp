@@ -188,8 +188,6 @@ fs::path hand_publish_copy(const RotationWorld& w, const std::string& draft, con
                            const std::string& name) {
   fs::path bad = w.at(name);
   fs::copy(w.repo, bad, fs::copy_options::recursive);
-  auto state = load_repository(bad);
-  REQUIRE(state.ok());
   Envelope env = load_env(w.at(draft));
   auto targets = parse_targets(env.signed_part);
   REQUIRE(targets.ok());
@@ -202,18 +200,7 @@ fs::path hand_publish_copy(const RotationWorld& w, const std::string& draft, con
                   content)
                   .ok());
   }
-  std::string text = envelope_text(env);
-  PublishTimes times;
-  times.now = now_unix();
-  auto online = make_online_metadata(text, targets->common.version, state->snapshot->common.version,
-                                     state->timestamp->common.version, w.cast.online, times);
-  REQUIRE(online.ok());
-  fs::path meta = bad / "metadata";
-  REQUIRE(write_file_atomic(meta / (std::to_string(targets->common.version) + ".targets.json"), text).ok());
-  REQUIRE(write_file_atomic(meta / (std::to_string(state->snapshot->common.version + 1) + ".snapshot.json"),
-                            online->snapshot_text)
-              .ok());
-  REQUIRE(write_file_atomic(meta / "timestamp.json", online->timestamp_text).ok());
+  publish_by_hand(bad, env, w.cast.online);
   return bad;
 }
 

@@ -12,6 +12,7 @@
 #include "attest/statement.hpp"
 #include "core/file_io.hpp"
 #include "crypto/hash.hpp"
+#include "release/repository.hpp"
 #include "release_fixtures.hpp"
 #include "tlog/http_server.hpp"
 #include "tlog/log_writer.hpp"
@@ -23,6 +24,29 @@ namespace fs = std::filesystem;
 
 inline const std::string kSignTool = COCOON_BINARY_DIR "/tools/cocoon-sign/cocoon-sign";
 inline const std::string kPassphrase = "correct horse battery staple";
+
+// What someone holding only the online key can do, and the tests' way to build a repository that
+// publish would refuse: write `targets` as <V>.targets.json of `repo` with a fresh snapshot and timestamp
+// signed by `online`, bypassing every publish check. Target files are not touched.
+inline void publish_by_hand(const fs::path& repo, const Envelope& targets, const crypto::SecretKey& online) {
+  auto state = load_repository(repo);
+  REQUIRE(state.ok());
+  auto model = parse_targets(targets.signed_part);
+  REQUIRE(model.ok());
+  std::uint64_t v = model->common.version;
+  std::string text = envelope_text(targets);
+  PublishTimes times;
+  times.now = now_unix();
+  auto meta = make_online_metadata(text, v, state->snapshot->common.version, state->timestamp->common.version,
+                                   online, times);
+  REQUIRE(meta.ok());
+  fs::path dir = repo / "metadata";
+  REQUIRE(write_file_atomic(dir / (std::to_string(v) + ".targets.json"), text).ok());
+  REQUIRE(write_file_atomic(dir / (std::to_string(state->snapshot->common.version + 1) + ".snapshot.json"),
+                            meta->snapshot_text)
+              .ok());
+  REQUIRE(write_file_atomic(dir / "timestamp.json", meta->timestamp_text).ok());
+}
 
 struct CliWorld {
   Cast cast;

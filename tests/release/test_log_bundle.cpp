@@ -121,3 +121,29 @@ TEST_CASE("publish stores the log bundle and logs nothing when a check fails", "
   std::string targets_text = read_text_file(repo / "metadata/1.targets.json").value();
   CHECK(verify_log_bundle(*bundle, *root.policy, {{"targets", to_bytes(targets_text)}}).ok());
 }
+
+TEST_CASE("consistency proofs: round trip and strict parsing", "[release][log]") {
+  tlog::Hash h{};
+  h[0] = 7;
+  std::map<std::uint64_t, tlog::Proof> proofs{{3, {h, h}}, {9, {h}}};
+  Json doc{{"consistency", consistency_proofs_json(proofs)}};
+  auto back = parse_consistency_proofs(doc, "bundle");
+  REQUIRE(back.ok());
+  CHECK(*back == proofs);
+  CHECK(parse_consistency_proofs(Json::object(), "bundle")->empty());
+  auto refused = [](Json member) {
+    auto r = parse_consistency_proofs(Json{{"consistency", member}}, "bundle");
+    return !r.ok() && r.error().code == Errc::invalid_input && r.error().message.starts_with("bundle: ");
+  };
+  CHECK(refused(Json::object()));
+  CHECK(refused(Json::array({Json{{"old_size", 3}}})));
+  CHECK(refused(Json::array({Json{{"old_size", -1}, {"proof", Json::array()}}})));
+  CHECK(refused(Json::array({Json{{"old_size", 3}, {"proof", Json::array({"not base64!"})}}})));
+  CHECK(refused(Json::array({Json{{"old_size", 3}, {"proof", Json::array()}, {"extra", 1}}})));
+  Json dup = consistency_proofs_json(proofs);
+  dup.push_back(dup[0]);
+  CHECK(refused(dup));
+  Json long_proof = Json::array();
+  for (int i = 0; i < 65; ++i) long_proof.push_back(tlog::hash_base64(h));
+  CHECK(refused(Json::array({Json{{"old_size", 3}, {"proof", long_proof}}})));
+}

@@ -49,23 +49,12 @@ cocoon::test::CommandResult update(const CliWorld& w, const fs::path& repo, cons
 void strip_targets_signatures(const CliWorld& w, const fs::path& repo, std::size_t keep) {
   auto state = load_repository(repo);
   REQUIRE(state.ok());
-  std::uint64_t v = state->targets->common.version;
-  fs::path targets_file = repo / "metadata" / (std::to_string(v) + ".targets.json");
+  fs::path targets_file =
+      repo / "metadata" / (std::to_string(state->targets->common.version) + ".targets.json");
   auto env = parse_envelope_text(read_text_file(targets_file).value(), "targets");
   REQUIRE(env.ok());
   env->signatures.resize(keep);
-  std::string text = envelope_text(*env);
-  PublishTimes times;
-  times.now = now_unix();
-  auto online = make_online_metadata(text, v, state->snapshot->common.version,
-                                     state->timestamp->common.version, w.cast.online, times);
-  REQUIRE(online.ok());
-  REQUIRE(write_file_atomic(targets_file, text).ok());
-  REQUIRE(write_file_atomic(
-              repo / "metadata" / (std::to_string(state->snapshot->common.version + 1) + ".snapshot.json"),
-              online->snapshot_text)
-              .ok());
-  REQUIRE(write_file_atomic(repo / "metadata/timestamp.json", online->timestamp_text).ok());
+  publish_by_hand(repo, *env, w.cast.online);
 }
 
 }  // namespace
