@@ -19,6 +19,9 @@ trap cleanup EXIT
 "$build/bench/verify/bench_verify" make "$work" >/dev/null
 # The same repository as plain TUF (no policy, attestations or log proof), served beside it.
 "$build/bench/verify/bench_verify" make-plain "$work/repo/plain" >/dev/null
+# The same plain shape with every key ECDSA P-256 (what most real repositories use), written and signed by
+# pyca/cryptography (Debian's python3-cryptography, so /usr/bin/python3).
+/usr/bin/python3 "$here/../../tests/verify/foreign_keys.py" ecdsa-repo "$work/repo/plain-ecdsa"
 chmod -R a+rX "$work/repo"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
@@ -83,6 +86,9 @@ tufjs_lib_tmpfs=$(TMPDIR="$shm" node "$here/tufjs_refresh.js" "$url" "$work/root
 plain_url="${url}plain/repo/"
 ours_plain_tmpfs=$(TMPDIR="$shm" "$build/bench/verify/bench_verify" time "$plain_url" "$work/repo/plain/root.json" "$n")
 tufjs_plain_tmpfs=$(TMPDIR="$shm" node "$here/tufjs_refresh.js" "$plain_url" "$work/repo/plain/root.json" "$n")
+ecdsa_url="${url}plain-ecdsa/repo/"
+ours_ecdsa_tmpfs=$(TMPDIR="$shm" "$build/bench/verify/bench_verify" time "$ecdsa_url" "$work/repo/plain-ecdsa/root.json" "$n")
+tufjs_ecdsa_tmpfs=$(TMPDIR="$shm" node "$here/tufjs_refresh.js" "$ecdsa_url" "$work/repo/plain-ecdsa/root.json" "$n")
 ours_proc=$(median_process_ms ours_cli)
 tufjs_proc=$(median_process_ms tufjs_cli)
 
@@ -96,9 +102,12 @@ printf '%-52s %10s\n' "cocoon-verify update, in-process, directory" "$ours_dir_d
 printf '%-52s %10s\n' "  same, state on tmpfs (verification only)" "$ours_dir_tmpfs"
 printf '%-52s %10s\n' "plain TUF repository: cocoon-verify, tmpfs" "$ours_plain_tmpfs"
 printf '%-52s %10s\n' "plain TUF repository: tuf-js refresh, tmpfs" "$tufjs_plain_tmpfs"
+printf '%-52s %10s\n' "plain TUF, ECDSA P-256 keys: cocoon-verify, tmpfs" "$ours_ecdsa_tmpfs"
+printf '%-52s %10s\n' "plain TUF, ECDSA P-256 keys: tuf-js refresh, tmpfs" "$tufjs_ecdsa_tmpfs"
 printf '%-52s %10s\n' "cocoon-verify update, whole process" "$ours_proc"
 printf '%-52s %10s\n' "node + tuf-js refresh, whole process" "$tufjs_proc"
 awk -v a="$tufjs_lib" -v b="$ours_lib" 'BEGIN {printf "ratio in-process (tuf-js / ours):    %.1fx\n", a / b}'
 awk -v a="$tufjs_lib_tmpfs" -v b="$ours_lib_tmpfs" 'BEGIN {printf "ratio in-process, tmpfs (tuf-js / ours): %.1fx\n", a / b}'
 awk -v a="$tufjs_plain_tmpfs" -v b="$ours_plain_tmpfs" 'BEGIN {printf "ratio plain TUF, tmpfs (tuf-js / ours): %.1fx\n", a / b}'
+awk -v a="$tufjs_ecdsa_tmpfs" -v b="$ours_ecdsa_tmpfs" 'BEGIN {printf "ratio plain TUF ECDSA, tmpfs (tuf-js / ours): %.1fx\n", a / b}'
 awk -v a="$tufjs_proc" -v b="$ours_proc" 'BEGIN {printf "ratio whole process (tuf-js / ours): %.1fx\n", a / b}'

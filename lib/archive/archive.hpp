@@ -61,8 +61,9 @@ struct ReadLimits {
 };
 
 // Receives the members of an archive in archive order. The reader has already validated the header
-// (path, type, limits, duplicates, containment of links seen so far) when on_member runs. A visitor
-// returning an error stops the walk and the error is returned as is.
+// (path, type, limits, duplicates, no member below a symlink, a relative link target) when on_member
+// runs; where links lead is checked after the last member, so a visitor must not act on a link before
+// the walk succeeded. A visitor returning an error stops the walk and the error is returned as is.
 class MemberVisitor {
  public:
   virtual ~MemberVisitor() = default;

@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 Result<AtomicFile> AtomicFile::create(const fs::path& target) {
   fs::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
-  fs::path temp = dir / ("." + target.filename().string() + ".tmp-" + random_suffix());
+  fs::path temp = dir / hidden_sibling_name(target, ".tmp-" + random_suffix());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return errno_error("cannot create", temp.string());
   return AtomicFile(target, temp, UniqueFd(fd));

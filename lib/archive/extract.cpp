@@ -125,7 +125,7 @@ Status extract_archive(const fs::path& archive, const fs::path& dest, const Read
     return make_error(Errc::invalid_input, "extraction destination already exists: " + dest.string());
   fs::path parent = dest.parent_path();
   if (parent.empty()) parent = ".";
-  std::string templ = (parent / ("." + dest.filename().string() + ".extract-XXXXXX")).string();
+  std::string templ = (parent / hidden_sibling_name(dest, ".extract-XXXXXX")).string();
   if (::mkdtemp(templ.data()) == nullptr)
     return errno_error("cannot create staging directory in", parent.string());
   StagingDir staging{fs::path(templ)};

@@ -283,8 +283,7 @@ Result<PackSummary> pack_directory(const fs::path& dir, const fs::path& out, con
     std::string key = e.type == MemberType::directory ? e.path.substr(0, e.path.size() - 1) : e.path;
     COCOON_TRY(model.add(key, e.type, e.link_target));
   }
-  for (const SourceEntry& e : entries)
-    if (e.type == MemberType::symlink) COCOON_TRY(model.check_link(e.path, e.link_target));
+  COCOON_TRY(model.check_all_links());
 
   int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   COCOON_ASSIGN(AtomicFile file, AtomicFile::create(out));

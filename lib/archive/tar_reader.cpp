@@ -174,9 +174,10 @@ class ArchiveWalker {
       if (m.link_target.find('\0') != std::string::npos) return bad("symlink target contains a NUL byte");
       COCOON_TRY(check_representable(m.link_target, "symlink target of " + m.path));
     }
+    if (m.type == MemberType::symlink) COCOON_TRY(TreeModel::check_link_target(key, m.link_target));
     COCOON_TRY(model_.add(key, m.type, m.link_target));
-    // Checked against the members known so far here, and against all members at the end.
-    if (m.type == MemberType::symlink) COCOON_TRY(model_.check_link(key, m.link_target));
+    // Where a link leads is checked once the whole tree is known (links may point at later members),
+    // each link resolved once; no member can lie below a link meanwhile.
 
     COCOON_ASSIGN(bool want_data, visitor_.on_member(m));
     if (m.type == MemberType::file) COCOON_TRY(read_content(m, want_data));

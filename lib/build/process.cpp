@@ -22,8 +22,8 @@ std::optional<fs::path> find_program(const std::string& name, const std::string&
   while (start <= path_var.size()) {
     size_t end = path_var.find(':', start);
     if (end == std::string::npos) end = path_var.size();
-    std::string dir = path_var.substr(start, end - start);
-    if (dir.empty()) dir = ".";
+    // Constructed, not assigned ".": GCC 12 at -O3 reports a false -Wrestrict overlap for the assignment.
+    const std::string dir = end == start ? std::string(".") : path_var.substr(start, end - start);
     fs::path candidate = fs::path(dir) / name;
     if (::access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate)) return candidate;
     start = end + 1;

@@ -2,7 +2,9 @@
 
 #include <set>
 
+#include "core/escape.hpp"
 #include "core/file_io.hpp"
+#include "core/plain_name.hpp"
 #include "crypto/hash.hpp"
 
 namespace cocoon::build {
@@ -56,11 +58,15 @@ Status check_tree_path(const std::string& path, const std::string& where) {
   return Ok{};
 }
 
-// Artifact names become file names in the output directory.
+// Names become file names in the output directory and start lines of SHA256SUMS and of what `run`
+// prints: a newline in one would forge a line.
+Status check_name(const std::string& name, const std::string& where) {
+  if (auto st = check_plain_name(name, where); !st) return bad(st.error().message);
+  return Ok{};
+}
+
 Status check_file_name(const std::string& name, const std::string& where) {
-  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
-      name.find('\0') != std::string::npos)
-    return bad(where + " \"" + name + "\" is not a plain file name");
+  COCOON_TRY(check_name(name, where));
   if (name == "SHA256SUMS" || name == "buildinfo.json" || name == "attestation.dsse.json")
     return bad(where + " \"" + name + "\" collides with a file cocoon-build writes");
   return Ok{};
@@ -80,6 +86,7 @@ Result<Recipe> parse_recipe(std::string_view text) {
   COCOON_ASSIGN(r.name, get_string(j, "recipe", "name"));
   COCOON_TRY(check_file_name(r.name, "name"));
   COCOON_ASSIGN(r.version, get_string(j, "recipe", "version"));
+  COCOON_TRY(check_name(r.version, "version"));
 
   auto src = j.find("source");
   if (src == j.end()) return bad("missing field \"source\" in recipe");
@@ -115,6 +122,7 @@ Result<Recipe> parse_recipe(std::string_view text) {
     COCOON_TRY(only_keys(s, where, {"name", "run"}));
     RecipeStep step;
     COCOON_ASSIGN(step.name, get_string(s, where, "name"));
+    COCOON_TRY(check_name(step.name, where + ".name"));
     if (!step_names.insert(step.name).second) return bad("duplicate step name \"" + step.name + "\"");
     auto run = s.find("run");
     if (run == s.end()) return bad("missing field \"run\" in " + where);

@@ -97,7 +97,7 @@ std::vector<ToolVersion> detect_toolchain(const Recipe& recipe, const Environmen
 }
 
 Status copy_file_atomic(const fs::path& from, const fs::path& to) {
-  fs::path tmp = to.parent_path() / ("." + to.filename().string() + ".partial");
+  fs::path tmp = to.parent_path() / hidden_sibling_name(to, ".partial");
   std::error_code ec;
   fs::remove(tmp, ec);
   if (!fs::copy_file(from, tmp, fs::copy_options::overwrite_existing, ec))

@@ -25,6 +25,10 @@ inline Status write_file_atomic(const std::filesystem::path& path, std::string_v
 // fsyncs a directory so a rename inside it is durable.
 Status fsync_dir(const std::filesystem::path& dir);
 
+// The hidden name of a temporary file beside `path`: "." + file name + suffix.
+// Example: ("out/app.tar", ".partial") -> ".app.tar.partial".
+std::string hidden_sibling_name(const std::filesystem::path& path, std::string_view suffix);
+
 // A directory removed (recursively) when the object goes out of scope.
 class TempDir {
  public:

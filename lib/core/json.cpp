@@ -1,12 +1,54 @@
 #include "core/json.hpp"
 
+#include "core/escape.hpp"
+
 #include <algorithm>
 #include <set>
 #include <vector>
 
 namespace cocoon {
 
-Result<Json> parse_json(std::string_view text, std::string_view what) {
+namespace {
+
+// The deepest nesting of arrays and objects in `text`, counted outside strings, stopping once it
+// passes kMaxJsonDepth: one pass, no recursion, so a document of a million '[' costs its length.
+// For text the parser accepts this is exactly its nesting; for other text the parser fails anyway.
+bool nests_too_deep(std::string_view text) {
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    switch (c) {
+      case '"':
+        in_string = true;
+        break;
+      case '[':
+      case '{':
+        if (++depth > kMaxJsonDepth) return true;
+        break;
+      case ']':
+      case '}':
+        if (depth > 0) --depth;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+Result<Json> parse_checked(std::string_view text, std::string_view what, bool quote_content) {
+  if (nests_too_deep(text))
+    return make_error(Errc::invalid_input, std::string(what) + " nests arrays and objects deeper than " +
+                                               std::to_string(kMaxJsonDepth) + " levels");
   std::vector<std::set<std::string>> seen_keys;
   std::string duplicate;
   auto callback = [&](int /*depth*/, Json::parse_event_t event, Json& parsed) {
@@ -30,15 +72,34 @@ Result<Json> parse_json(std::string_view text, std::string_view what) {
   Json j;
   try {
     j = Json::parse(text.begin(), text.end(), callback, /*allow_exceptions=*/true);
-  } catch (const Json::exception& e) {
+  } catch (const Json::parse_error& e) {
+    std::string where = " at byte " + std::to_string(e.byte);
+    if (!quote_content)
+      return make_error(Errc::invalid_input, std::string(what) + " is not valid JSON" + where);
     std::string msg = e.what();
-    // nlohmann prefixes "[json.exception.parse_error.101] "; keep the useful part.
+    // nlohmann prefixes "[json.exception.parse_error.101] "; keep the useful part. It quotes the
+    // last bytes read, which may be anything: escape them.
     if (auto pos = msg.find("] "); pos != std::string::npos) msg = msg.substr(pos + 2);
-    return make_error(Errc::invalid_input, std::string(what) + " is not valid JSON: " + msg);
+    return make_error(Errc::invalid_input, std::string(what) + " is not valid JSON: " + printable(msg, 300));
+  } catch (const Json::exception& e) {
+    return make_error(Errc::invalid_input, std::string(what) + " is not valid JSON");
   }
-  if (!duplicate.empty())
-    return make_error(Errc::invalid_input, std::string(what) + " has a duplicate key \"" + duplicate + "\"");
+  if (!duplicate.empty()) {
+    if (!quote_content) return make_error(Errc::invalid_input, std::string(what) + " has a duplicate key");
+    return make_error(Errc::invalid_input,
+                      std::string(what) + " has a duplicate key \"" + printable(duplicate, 100) + "\"");
+  }
   return j;
+}
+
+}  // namespace
+
+Result<Json> parse_json(std::string_view text, std::string_view what) {
+  return parse_checked(text, what, /*quote_content=*/true);
+}
+
+Result<Json> parse_secret_json(std::string_view text, std::string_view what) {
+  return parse_checked(text, what, /*quote_content=*/false);
 }
 
 namespace {
@@ -119,7 +180,11 @@ Result<std::string> canonical_json(const Json& value) {
 }
 
 std::string pretty_json(const Json& value) {
-  return value.dump(2) + "\n";
+  return value.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+std::string compact_json(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace cocoon

@@ -236,7 +236,8 @@ Result<SecretKey> load_secret_key(const std::filesystem::path& path,
   COCOON_TRY(init_sodium());
   const std::string what = path.string();
   COCOON_ASSIGN(std::string text, read_text_file(path, kMaxKeyFileBytes));
-  auto parsed = parse_json(text, what);
+  // The file holds a seed: its errors name byte offsets, never its content.
+  auto parsed = parse_secret_json(text, what);
   sodium_memzero(text.data(), text.size());
   if (!parsed.ok())
     return make_error(Errc::invalid_input, parsed.error().message + " (truncated or not a key file?)");
@@ -301,7 +302,7 @@ Result<SecretKey> load_secret_key(const std::filesystem::path& path,
 Result<PublicKey> load_key_file_public_part(const std::filesystem::path& path) {
   const std::string what = path.string();
   COCOON_ASSIGN(std::string text, read_text_file(path, kMaxKeyFileBytes));
-  auto doc = parse_json(text, what);
+  auto doc = parse_secret_json(text, what);
   sodium_memzero(text.data(), text.size());
   if (!doc.ok()) return std::move(doc).error();
   if (!doc->is_object()) return invalid(what, "not a JSON object");
@@ -314,7 +315,7 @@ Result<PublicKey> load_key_file_public_part(const std::filesystem::path& path) {
 bool secret_key_is_encrypted(const std::filesystem::path& path) {
   auto text = read_text_file(path, kMaxKeyFileBytes);
   if (!text.ok()) return false;
-  auto doc = parse_json(*text, path.string());
+  auto doc = parse_secret_json(*text, path.string());
   sodium_memzero(text->data(), text->size());
   return doc.ok() && doc->is_object() && doc->contains("encryption");
 }

@@ -25,25 +25,24 @@ Scalar reduce(Digest64 d) {
 
 }  // namespace
 
-Scalar h1(ByteView m, const Ciphersuite& suite) {
-  return reduce(sha512_parts({as_bytes(suite.context), as_bytes("rho"), m}));
+Scalar h1(ByteView m) {
+  return reduce(sha512_parts({as_bytes(kContextString), as_bytes("rho"), m}));
 }
 Scalar h2(ByteView m) {
   return reduce(sha512_parts({m}));
 }
-Scalar h3(ByteView m, const Ciphersuite& suite) {
-  return reduce(sha512_parts({as_bytes(suite.context), as_bytes("nonce"), m}));
+Scalar h3(ByteView m) {
+  return reduce(sha512_parts({as_bytes(kContextString), as_bytes("nonce"), m}));
 }
-Digest64 h4(ByteView m, const Ciphersuite& suite) {
-  return sha512_parts({as_bytes(suite.context), as_bytes("msg"), m});
+Digest64 h4(ByteView m) {
+  return sha512_parts({as_bytes(kContextString), as_bytes("msg"), m});
 }
-Digest64 h5(ByteView m, const Ciphersuite& suite) {
-  return sha512_parts({as_bytes(suite.context), as_bytes("com"), m});
+Digest64 h5(ByteView m) {
+  return sha512_parts({as_bytes(kContextString), as_bytes("com"), m});
 }
 
-Scalar nonce_generate(const std::array<std::uint8_t, 32>& randomness, const Scalar& secret,
-                      const Ciphersuite& suite) {
-  return reduce(sha512_parts({as_bytes(suite.context), as_bytes("nonce"), randomness, secret.bytes()}));
+Scalar nonce_generate(const std::array<std::uint8_t, 32>& randomness, const Scalar& secret) {
+  return reduce(sha512_parts({as_bytes(kContextString), as_bytes("nonce"), randomness, secret.bytes()}));
 }
 
 Scalar nonce_generate(const Scalar& secret) {

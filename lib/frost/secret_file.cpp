@@ -109,7 +109,7 @@ Result<Json> read_secret_file(const std::filesystem::path& path, std::string_vie
           reinterpret_cast<std::uint8_t*>(plain.data()), &plain_len, nullptr, cipher.data(), cipher.size(),
           reinterpret_cast<const std::uint8_t*>(ad.data()), ad.size(), nonce.data(), key.bytes.data()) != 0)
     return make_error(Errc::crypto, what + ": wrong passphrase or corrupted file");
-  auto content = parse_json(plain, what);
+  auto content = parse_secret_json(plain, what);
   sodium_memzero(plain.data(), plain.size());
   return content;
 }

@@ -24,11 +24,10 @@ std::vector<Identifier> signer_ids(const SigningPackage& package) {
 
 Result<SigningNonces> commit_with_randomness(Identifier id, const Scalar& signing_share,
                                              const std::array<std::uint8_t, 32>& hiding_randomness,
-                                             const std::array<std::uint8_t, 32>& binding_randomness,
-                                             const Ciphersuite& suite) {
+                                             const std::array<std::uint8_t, 32>& binding_randomness) {
   SigningNonces n;
-  n.hiding = nonce_generate(hiding_randomness, signing_share, suite);
-  n.binding = nonce_generate(binding_randomness, signing_share, suite);
+  n.hiding = nonce_generate(hiding_randomness, signing_share);
+  n.binding = nonce_generate(binding_randomness, signing_share);
   n.commitment.id = id;
   COCOON_ASSIGN(n.commitment.hiding, Point::base_mul(n.hiding));
   COCOON_ASSIGN(n.commitment.binding, Point::base_mul(n.binding));
@@ -68,11 +67,9 @@ Bytes binding_factor_input(const Point& group_public_key, const SigningPackage& 
     encoded_list.insert(encoded_list.end(), c.hiding.bytes().begin(), c.hiding.bytes().end());
     encoded_list.insert(encoded_list.end(), c.binding.bytes().begin(), c.binding.bytes().end());
   }
-  Bytes input;
-  if (package.suite.binding_prefix_has_group_key)
-    input.assign(group_public_key.bytes().begin(), group_public_key.bytes().end());
-  const Digest64 msg_hash = h4(package.message, package.suite);
-  const Digest64 list_hash = h5(encoded_list, package.suite);
+  Bytes input(group_public_key.bytes().begin(), group_public_key.bytes().end());
+  const Digest64 msg_hash = h4(package.message);
+  const Digest64 list_hash = h5(encoded_list);
   input.insert(input.end(), msg_hash.begin(), msg_hash.end());
   input.insert(input.end(), list_hash.begin(), list_hash.end());
   const Scalar x = Scalar::from_u64(id);
@@ -84,7 +81,7 @@ Result<SigningContext> signing_context(const SigningPackage& package, const Poin
   SigningContext ctx;
   std::vector<Point> terms;
   for (const auto& c : package.commitments) {
-    const Scalar rho = h1(binding_factor_input(group_public_key, package, c.id), package.suite);
+    const Scalar rho = h1(binding_factor_input(group_public_key, package, c.id));
     ctx.binding_factors.emplace(c.id, rho);
     terms.push_back(c.hiding);
     COCOON_ASSIGN(Point bound, c.binding.mul(rho));
@@ -141,7 +138,8 @@ Status verify_signature_share(Identifier id, const Scalar& share, const SigningP
 
 Result<Signature> aggregate(const SigningPackage& package, const std::map<Identifier, Scalar>& shares,
                             const PublicKeyPackage& group) {
-  for (const auto& [id, share] : shares) {
+  for (const auto& entry : shares) {
+    const Identifier id = entry.first;  // clang 14 cannot capture a structured binding in a lambda
     bool committed = std::any_of(package.commitments.begin(), package.commitments.end(),
                                  [&](const SigningCommitment& c) { return c.id == id; });
     if (!committed)

@@ -33,8 +33,7 @@ Result<SigningNonces> commit(Identifier id, const Scalar& signing_share);
 // Round one with given nonce randomness (RFC vectors, reproducible tests).
 Result<SigningNonces> commit_with_randomness(Identifier id, const Scalar& signing_share,
                                              const std::array<std::uint8_t, 32>& hiding_randomness,
-                                             const std::array<std::uint8_t, 32>& binding_randomness,
-                                             const Ciphersuite& suite = kRfc9591);
+                                             const std::array<std::uint8_t, 32>& binding_randomness);
 
 // What the coordinator sends to the signers in round two: the chosen signers' commitments and the
 // message. Invariant after check_signing_package: commitments sorted by identifier, identifiers valid
@@ -42,7 +41,6 @@ Result<SigningNonces> commit_with_randomness(Identifier id, const Scalar& signin
 struct SigningPackage {
   std::vector<SigningCommitment> commitments;
   Bytes message;
-  Ciphersuite suite = kRfc9591;  // never serialized: files always use RFC 9591
 };
 
 // Sorts the commitments and checks the invariant above against the group.
@@ -55,8 +53,8 @@ struct SigningContext {
   Scalar challenge;        // c
 };
 
-// encode(PK) || H4(msg) || H5(encoded commitment list) || encode(id) (draft 11: without encode(PK)):
-// exposed for the vectors.
+// encode(PK) || H4(msg) || H5(encoded commitment list) || encode(id) (RFC 9591 §4.4): exposed for the
+// vectors.
 Bytes binding_factor_input(const Point& group_public_key, const SigningPackage& package, Identifier id);
 Result<SigningContext> signing_context(const SigningPackage& package, const Point& group_public_key);
 

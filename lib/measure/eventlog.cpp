@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "crypto/hash.hpp"
 #include "measure/le.hpp"
@@ -37,22 +38,34 @@ bool rest_is_padding(ByteView d, size_t off) {
   return true;
 }
 
+// cocoon-init extends one short message per line (a few dozen lines). The caps leave room for far
+// larger logs while keeping a hostile one cheap: at most kMaxEvents lines, as for CCEL, and lines of
+// at most kMaxTextLine bytes. Lines are read in place and the log refused at the first bad one, so
+// memory stays near the input's size plus one Event per line.
+constexpr size_t kMaxTextLine = 64u << 10;
+
 Result<EventLog> parse_plain_text(ByteView data) {
   EventLog log;
   log.plain_text_rtmr3 = true;
-  std::string text(data.begin(), data.end());
+  std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
   size_t pos = 0, line_no = 0;
   while (pos < text.size()) {
     size_t nl = text.find('\n', pos);
-    std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-    pos = nl == std::string::npos ? text.size() : nl + 1;
+    std::string_view line =
+        text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
+    if (line.size() > kMaxTextLine)
+      return bad("plain-text RTMR3 log line " + std::to_string(line_no) + " is longer than " +
+                 std::to_string(kMaxTextLine) + " bytes");
     for (unsigned char c : line)
       if (c < 0x20 || c == 0x7f)
         return bad("plain-text RTMR3 log line " + std::to_string(line_no) + " has a control character");
-    append_event(log.events, RegisterId::rtmr3, kEvEventTag, line, crypto::sha384(as_bytes(line)));
+    if (log.events.size() >= kMaxEvents) return bad("more than " + std::to_string(kMaxEvents) + " events");
+    append_event(log.events, RegisterId::rtmr3, kEvEventTag, std::string(line),
+                 crypto::sha384(as_bytes(line)));
   }
   return log;
 }

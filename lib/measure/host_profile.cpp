@@ -101,9 +101,10 @@ Json host_profile_to_json(const HostProfile& p) {
          {"vcpus", p.vcpus},
          {"devices", p.devices},
          {"rtmr0", to_hex(p.rtmr0)},
-         {"rtmr0_events", events_to_json(p.rtmr0_events)},
          {"mrtd_page_order", page_order_name(p.page_order)},
          {"kernel_header", qemu_class_name(p.qemu_class)}};
+  // Absent rather than empty: an empty list replays to the zero register and would not read back.
+  if (!p.rtmr0_events.empty()) j["rtmr0_events"] = events_to_json(p.rtmr0_events);
   if (p.mrconfigid != zero_register()) j["mrconfigid"] = to_hex(p.mrconfigid);
   if (p.mrowner != zero_register()) j["mrowner"] = to_hex(p.mrowner);
   if (p.mrownerconfig != zero_register()) j["mrownerconfig"] = to_hex(p.mrownerconfig);

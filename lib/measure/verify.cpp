@@ -97,7 +97,9 @@ Result<MeasurementCandidates> load_candidates(const Json& m) {
     }
   }
   if (m.contains("host_profiles")) {
+    if (!m["host_profiles"].is_array()) return bad("host_profiles is not an array");
     for (const auto& pj : m["host_profiles"]) {
+      if (!pj.is_object()) return bad("host_profiles holds an entry that is not an object");
       Json copy = pj;
       copy["schema"] = "cocoon-host-profile/v1";
       copy.erase("results");

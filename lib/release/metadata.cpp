@@ -1,5 +1,7 @@
 #include "release/metadata.hpp"
 
+#include <set>
+
 #include "core/bytes.hpp"
 
 namespace cocoon::release {
@@ -50,10 +52,14 @@ Result<Envelope> parse_envelope(const Json& doc, std::string_view what) {
   if (sigs == doc.end() || !sigs->is_array()) return bad(what, "\"signatures\" must be an array");
   Envelope env;
   env.signed_part = *signed_part;
+  std::set<std::string> keyids;
   for (const Json& s : *sigs) {
     if (!s.is_object()) return bad(what, "each signature must be an object");
     COCOON_ASSIGN(std::string keyid, get_string(s, "keyid", what));
     COCOON_ASSIGN(std::string sig, get_string(s, "sig", what));
+    // Refused outright, as python-tuf, tuf-js and the TUF conformance suite do: a signer never needs two
+    // entries, and counting the key once (threshold.hpp) would otherwise make us the one lenient client.
+    if (!keyids.insert(keyid).second) return bad(what, "two signatures under key id " + keyid);
     env.signatures.push_back({std::move(keyid), std::move(sig)});
   }
   return env;

@@ -5,10 +5,11 @@
 // Example: {"signed":{"_type":"timestamp","spec_version":"1.0.31","version":7,
 //                     "expires":"2026-11-26T12:00:00Z","meta":{...}},
 //           "signatures":[{"keyid":"<64 hex>","sig":"<128 hex>"}]}
-// Signatures are Ed25519 over canonical_json(signed). An Envelope keeps `signed` as the JSON that was
-// read (unknown members included), so the bytes that are verified are the bytes that were signed.
-// Signature entries are kept as text: a malformed "sig" is a signature that does not verify, never a
-// reason to refuse the whole file.
+// Signatures are over canonical_json(signed), by keys of any type crypto::TufKey verifies (Cocoon itself
+// signs with Ed25519). An Envelope keeps `signed` as the JSON that was read (unknown members included),
+// so the bytes that are verified are the bytes that were signed. Signature entries are kept as text: a
+// malformed "sig" is a signature that does not verify, never a reason to refuse the whole file. Two
+// entries under one key id are a reason: parse_envelope refuses them (Errc::invalid_input).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -39,7 +40,7 @@ struct Envelope {
 };
 
 // Strict shape: exactly "signed" (an object) and "signatures" (an array of objects with string
-// "keyid" and "sig"). Errc::invalid_input otherwise; `what` names the file in the message.
+// "keyid" and "sig", no key id twice). Errc::invalid_input otherwise; `what` names the file in the message.
 Result<Envelope> parse_envelope(const Json& doc, std::string_view what);
 Result<Envelope> parse_envelope_text(std::string_view text, std::string_view what);
 Json envelope_json(const Envelope& envelope);

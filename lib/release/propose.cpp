@@ -150,7 +150,10 @@ Result<Envelope> propose_targets(const Root& root, const ProposeInput& in) {
     if (agreed == targets.targets.end())
       return make_error(Errc::invalid_input,
                         "propose: a measurement was given but the recipe lists no measurement.json");
-    if (crypto::sha256_hex(ByteView(*in.measurement)) != agreed->second.hashes.at("sha256"))
+    auto agreed_sha256 = agreed->second.hashes.find("sha256");
+    if (agreed_sha256 == agreed->second.hashes.end())
+      return make_error(Errc::invalid_input, "propose: the agreed measurement.json has no sha256 hash");
+    if (crypto::sha256_hex(ByteView(*in.measurement)) != agreed_sha256->second)
       return make_error(Errc::hash_mismatch,
                         "propose: measurement.json is not the file the builders agreed on");
     COCOON_ASSIGN(Json doc, parse_json(to_string(*in.measurement), "measurement.json"));

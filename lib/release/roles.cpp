@@ -87,19 +87,22 @@ Result<Root> parse_root(const Json& signed_part) {
     return make_error(Errc::unsupported, "root metadata: consistent_snapshot false is not supported");
 
   COCOON_ASSIGN(const Json* keys, get_object(signed_part, "keys", what));
+  std::string misnamed_key;
   for (auto it = keys->begin(); it != keys->end(); ++it) {
     if (!it->is_object()) return bad(what, "key " + it.key() + " must be an object");
-    auto keytype = it->find("keytype");
-    if (keytype == it->end() || !keytype->is_string() || *keytype != "ed25519") {
-      return make_error(Errc::unsupported, "root metadata: key " + it.key() + " is not an ed25519 key");
-    }
-    auto key = crypto::parse_ed25519_tuf_key(*it);
+    // Unknown key types and unparsable public keys load as unusable keys (see crypto::TufKey).
+    auto key = crypto::TufKey::from_json(*it);
     if (!key.ok()) return bad(what, "key " + it.key() + ": " + key.error().message);
-    // The key id is a claim about the key; only the recomputed one is trusted.
-    if (crypto::ed25519_key_id(*key) != it.key()) {
-      return bad(what, "key id " + it.key() + " is not the SHA-256 of its key object");
+    // The key id is a claim about the key; only the recomputed one is trusted. A key listed under
+    // another id signs nothing, but the root stays readable (python-tuf and tuf-js do not recompute
+    // ids at all; Sigstore's root v11 changed a key's members and kept its id). A Cocoon root is
+    // refused for it below, by the Ed25519-only policy.
+    if (key->key_id() != it.key()) {
+      if (misnamed_key.empty()) misnamed_key = it.key();
+      root.keys[it.key()] = key->unusable_copy("its key id is not the SHA-256 of its key object");
+      continue;
     }
-    root.keys[it.key()] = *key;
+    root.keys[it.key()] = std::move(*key);
   }
 
   COCOON_ASSIGN(const Json* roles, get_object(signed_part, "roles", what));
@@ -131,10 +134,22 @@ Result<Root> parse_root(const Json& signed_part) {
   if (policy != signed_part.end()) {
     COCOON_ASSIGN(CocoonPolicy p, parse_policy(*policy));
     root.policy = std::move(p);
+    // cocoon-sign writes every key under its own id, so in a Cocoon root another id is bad input.
+    if (!misnamed_key.empty())
+      return bad(what, "key id " + misnamed_key + " is not the SHA-256 of its key object");
+    // Cocoon's policy, not a parser limit: maintainers and online keys sign with Ed25519 only, so
+    // cocoon-sign and the FROST group can always use them.
+    for (const auto& [keyid, key] : root.keys) {
+      if (!key.ed25519()) {
+        return make_error(Errc::unsupported, "root metadata: key " + keyid +
+                                                 " is not a usable Ed25519 key; a Cocoon root (with \"" +
+                                                 kPolicyMember + "\") uses Ed25519 keys only");
+      }
+    }
   }
   auto frost = signed_part.find(kFrostMember);
   if (frost != signed_part.end()) {
-    COCOON_ASSIGN(FrostGroupRecord group, parse_frost_record(*frost, root.keys));
+    COCOON_ASSIGN(FrostGroupRecord group, parse_frost_record(*frost, ed25519_keys(root)));
     const auto& targets = root.roles.at(kRoleTargets).keyids;
     if (std::find(targets.begin(), targets.end(), group.keyid) == targets.end())
       return bad(what, "the FROST group key " + group.keyid + " is not a key of the targets role");
@@ -148,7 +163,7 @@ Json root_json(const Root& root) {
   write_common(out, root.common);
   out["consistent_snapshot"] = root.consistent_snapshot;
   Json keys = Json::object();
-  for (const auto& [keyid, key] : root.keys) keys[keyid] = crypto::ed25519_tuf_key(key);
+  for (const auto& [keyid, key] : root.keys) keys[keyid] = key.json();
   out["keys"] = std::move(keys);
   Json roles = Json::object();
   for (const auto& [name, rk] : root.roles)
@@ -156,6 +171,14 @@ Json root_json(const Root& root) {
   out["roles"] = std::move(roles);
   if (root.policy) out[kPolicyMember] = policy_json(*root.policy);
   if (root.frost) out[kFrostMember] = frost_record_json(*root.frost);
+  return out;
+}
+
+std::map<std::string, crypto::Ed25519PublicKey> ed25519_keys(const Root& root) {
+  std::map<std::string, crypto::Ed25519PublicKey> out;
+  for (const auto& [keyid, key] : root.keys) {
+    if (auto bytes = key.ed25519()) out[keyid] = *bytes;
+  }
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include "core/json.hpp"
 #include "core/result.hpp"
 #include "crypto/ed25519.hpp"
+#include "crypto/tuf_key.hpp"
 #include "release/frost_record.hpp"
 #include "release/metadata.hpp"
 #include "release/policy.hpp"
@@ -25,14 +26,18 @@ struct RoleKeys {
   std::uint64_t threshold = 1;
 };
 
-// Invariant after parse_root: every key is Ed25519, its key id is the SHA-256 of its canonical key object
-// (recomputed, a mismatch refused); all four top-level roles present; consistent_snapshot is true.
-// Two key ids may still name the same key bytes: the threshold check counts such a key once.
-// Example: keys {"4e77..": 3d40..}, roles {"root": {["4e77.."], 1}, ...}, policy from "x-cocoon-policy".
+// Invariant after parse_root: every key id is the SHA-256 of its canonical key object as given, unknown
+// members included (recomputed, a mismatch refused); all four top-level roles present; consistent_snapshot
+// is true. Keys may be of any type crypto::TufKey reads; one it cannot use stays in `keys` and simply
+// verifies nothing. A Cocoon root (one with "x-cocoon-policy") holds only Ed25519 keys: that is Cocoon's
+// policy for maintainers and online keys, checked by parse_root with its own message.
+// Two key ids may still name the same key material: the threshold check counts such a key once.
+// Example: keys {"4e77..": ed25519 3d40..}, roles {"root": {["4e77.."], 1}, ...}, policy from
+// "x-cocoon-policy".
 struct Root {
   CommonFields common{kRoleRoot, kSpecVersion, 1, 0};
   bool consistent_snapshot = true;
-  std::map<std::string, crypto::Ed25519PublicKey> keys;
+  std::map<std::string, crypto::TufKey> keys;
   std::map<std::string, RoleKeys> roles;
   std::optional<CocoonPolicy> policy;
   std::optional<FrostGroupRecord> frost;  // "x-cocoon-frost"; its key is one of the targets role's keys
@@ -42,7 +47,10 @@ struct Root {
 };
 
 Result<Root> parse_root(const Json& signed_part);
+// Writes each key object as it was read, so key ids survive the round trip.
 Json root_json(const Root& root);
+// The root's usable Ed25519 keys by key id (what Cocoon's FROST and maintainer code works with).
+std::map<std::string, crypto::Ed25519PublicKey> ed25519_keys(const Root& root);
 
 // One target. Invariant: path is a relative ASCII path without "." or ".." components; hashes non-empty,
 // names lower-case ("sha256", "sha512"), values lower-case hex of that algorithm's length.

@@ -90,7 +90,7 @@ Result<Root> make_root(const RootParams& p) {
   if (!reparsed.ok()) return reparsed.error();
   root.policy = std::move(policy);
   if (root.frost) {
-    auto record = parse_frost_record(frost_record_json(*root.frost), root.keys);
+    auto record = parse_frost_record(frost_record_json(*root.frost), ed25519_keys(root));
     if (!record.ok()) return record.error();
   }
   return root;
@@ -103,6 +103,8 @@ Result<RootParams> root_params(const Root& root) {
     if (it == root.roles.end()) return bad(std::string("missing role ") + role);
     for (const auto& keyid : it->second.keyids) {
       if (!root.keys.count(keyid)) return bad("key id " + keyid + " of role " + role + " has no key");
+      if (!root.keys.at(keyid).ed25519())
+        return make_error(Errc::unsupported, "root: key " + keyid + " of role " + role + " is not Ed25519");
     }
   }
   RootParams p;
@@ -114,7 +116,7 @@ Result<RootParams> root_params(const Root& root) {
   auto named = [&](const std::string& keyid) {
     crypto::PublicKey k;
     k.keyid = keyid;
-    k.key = root.keys.at(keyid);
+    k.key = *root.keys.at(keyid).ed25519();
     auto it = p.policy.maintainer_names.find(keyid);
     k.name = it != p.policy.maintainer_names.end() ? it->second : "keyid-" + keyid.substr(0, 8);
     return k;

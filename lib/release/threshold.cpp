@@ -4,7 +4,7 @@
 #include <set>
 
 #include "core/bytes.hpp"
-#include "crypto/ed25519.hpp"
+#include "crypto/tuf_key.hpp"
 
 namespace cocoon::release {
 
@@ -19,8 +19,9 @@ Result<SignatureCount> count_signatures(const Root& root, const std::string& rol
   count.role = role;
   count.threshold = rk.threshold;
   std::set<std::string> role_keyids(rk.keyids.begin(), rk.keyids.end());
-  // Counted by key bytes, not key id: one key listed under two ids is still one key.
-  std::map<crypto::Ed25519PublicKey, std::string> signed_keys;
+  // Counted by key material (crypto::TufKey identity), not key id: one key listed under two ids, or in
+  // two forms (PEM and hex), is still one key.
+  std::map<crypto::TufKey, std::string> signed_keys;
 
   for (const auto& entry : envelope.signatures) {
     if (!role_keyids.count(entry.keyid)) {
@@ -32,13 +33,17 @@ Result<SignatureCount> count_signatures(const Root& root, const std::string& rol
       count.ignored.push_back("key id " + entry.keyid + " has no key in the root");
       continue;
     }
-    const crypto::Ed25519PublicKey& key = key_it->second;
-    auto sig = hex_decode(entry.sig);
-    if (!sig.ok() || sig->size() != 64) {
-      count.ignored.push_back("signature by " + entry.keyid + " is not 64 bytes of hex");
+    const crypto::TufKey& key = key_it->second;
+    if (!key.usable()) {
+      count.ignored.push_back("signature by " + entry.keyid + " cannot be checked: " + key.problem());
       continue;
     }
-    if (!crypto::ed25519_verify(key, as_bytes(message), *sig)) {
+    auto sig = hex_decode(entry.sig);
+    if (!sig.ok() || sig->empty()) {
+      count.ignored.push_back("signature by " + entry.keyid + " is not hex");
+      continue;
+    }
+    if (!key.verify(as_bytes(message), *sig)) {
       count.ignored.push_back("signature by " + entry.keyid + " does not verify");
       continue;
     }

@@ -60,7 +60,10 @@ Status fetch_all(git_repository* repo, const std::string& url) {
   char tags[] = "+refs/tags/*:refs/cocoon/tags/*";
   char* specs[] = {heads, tags};
   git_strarray refspecs{specs, 2};
-  git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
+  // The function rather than GIT_FETCH_OPTIONS_INIT: clang's -Wmissing-field-initializers flags the macro.
+  git_fetch_options opts;
+  if (git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION) != 0)
+    return libgit2_error(Errc::internal, "cannot initialise libgit2 fetch options");
   opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
   if (git_remote_fetch(remote.get(), &refspecs, &opts, nullptr) != 0)
     return libgit2_error(Errc::network, "cannot fetch " + url);

@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+
 namespace cocoon::tlog {
 
 struct HttpFetcher::Handle {
@@ -13,14 +15,31 @@ struct HttpFetcher::Handle {
 
 namespace {
 
+// Bytes of an error page kept: enough for the server's one-line reason.
+constexpr std::size_t kMaxErrorBody = 4096;
+
 struct Sink {
+  CURL* curl;
   Bytes* out;
   bool too_big = false;
+  bool error_cut = false;  // an error page cut at kMaxErrorBody
 };
 
 size_t write_cb(char* data, size_t size, size_t nmemb, void* user) {
   auto* sink = static_cast<Sink*>(user);
   size_t n = size * nmemb;
+  // The status line came before the body: an error page is kept only as far as its reason, so
+  // that a long one is reported by its status, not as an oversized response.
+  long status = 0;
+  curl_easy_getinfo(sink->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (status < 200 || status > 299) {
+    std::size_t room = kMaxErrorBody - std::min(kMaxErrorBody, sink->out->size());
+    sink->out->insert(sink->out->end(), reinterpret_cast<std::uint8_t*>(data),
+                      reinterpret_cast<std::uint8_t*>(data) + std::min(room, n));
+    if (n <= room) return n;
+    sink->error_cut = true;
+    return 0;  // makes libcurl abort the transfer
+  }
   if (sink->out->size() + n > kMaxHttpResponse) {
     sink->too_big = true;
     return 0;  // makes libcurl abort the transfer
@@ -59,7 +78,7 @@ Result<HttpResponse> HttpFetcher::request(const std::string& method, const std::
   curl_easy_reset(c);
   std::string url = base_ + path;
   HttpResponse resp;
-  Sink sink{&resp.body};
+  Sink sink{c, &resp.body};
   HeaderList headers;
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -79,9 +98,10 @@ Result<HttpResponse> HttpFetcher::request(const std::string& method, const std::
     return make_error(Errc::invalid_input, "unsupported HTTP method " + method);
   }
   CURLcode rc = curl_easy_perform(c);
-  if (sink.too_big) return make_error(Errc::network, url + ": response larger than the limit");
-  if (rc != CURLE_OK) return make_error(Errc::network, url + ": " + curl_easy_strerror(rc));
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+  if (sink.too_big) return make_error(Errc::network, url + ": response larger than the limit");
+  if (rc != CURLE_OK && !sink.error_cut)
+    return make_error(Errc::network, url + ": " + curl_easy_strerror(rc));
   char* ct = nullptr;
   if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) resp.content_type = ct;
   return resp;

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,6 +34,7 @@ class Socket {
     if (fd_ >= 0) ::close(fd_);
   }
   int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
 
  private:
   int fd_;
@@ -72,24 +74,37 @@ const char* reason(int status) {
   return "Status";
 }
 
-void send_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-void send_reply(int fd, const HttpReply& r) {
-  std::string head = "HTTP/1.1 " + std::to_string(r.status) + " " + reason(r.status) + "\r\n" +
-                     "Content-Type: " + r.content_type +
-                     "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\nConnection: close\r\n\r\n";
-  send_all(fd, head);
-  send_all(fd, r.body);
-}
-
 using Clock = std::chrono::steady_clock;
+
+// Sends everything before the deadline; false if the peer went away, stopped reading or the time ran
+// out. Never blocks past the deadline: poll() waits for room, send() never waits.
+bool send_all(int fd, std::string_view data, Clock::time_point deadline) {
+  while (!data.empty()) {
+    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      data.remove_prefix(static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return false;
+    for (;;) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) return false;
+      pollfd p{fd, POLLOUT, 0};
+      int rc = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1 << 30)));
+      if (rc < 0 && errno == EINTR) continue;
+      if (rc <= 0) return false;
+      break;
+    }
+  }
+  return true;
+}
+
+std::string reply_head(const HttpReply& r, std::uint64_t length) {
+  return "HTTP/1.1 " + std::to_string(r.status) + " " + reason(r.status) + "\r\n" +
+         "Content-Type: " + r.content_type + "\r\nContent-Length: " + std::to_string(length) +
+         "\r\nConnection: close\r\n\r\n";
+}
 
 // Reads more bytes before the deadline. 0 = peer closed, -1 = timeout or error.
 ssize_t read_some(int fd, char* buf, size_t len, Clock::time_point deadline) {
@@ -155,7 +170,34 @@ std::optional<HttpReply> parse_head(std::string_view head, HttpRequest& req) {
 }  // namespace
 
 HttpReply text_reply(int status, std::string body) {
-  return HttpReply{status, "text/plain; charset=utf-8", std::move(body)};
+  return HttpReply{status, "text/plain; charset=utf-8", std::move(body), nullptr};
+}
+
+Result<std::shared_ptr<const FileBody>> FileBody::open(const std::filesystem::path& path,
+                                                       std::uint64_t max_bytes) {
+  Socket fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    if (errno == ENOENT || errno == ENOTDIR)
+      return make_error(Errc::not_found, "no such file: " + path.string());
+    return make_error(Errc::io, "cannot open " + path.string() + ": " + std::strerror(errno));
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0)
+    return make_error(Errc::io, "cannot stat " + path.string() + ": " + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return make_error(Errc::invalid_input, path.string() + " is not a regular file");
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes)
+    return make_error(Errc::invalid_input,
+                      path.string() + " is larger than the limit of " + std::to_string(max_bytes) + " bytes");
+  int raw = fd.release();
+  return std::shared_ptr<const FileBody>(new FileBody(raw, static_cast<std::uint64_t>(st.st_size)));
+}
+
+FileBody::~FileBody() {
+  ::close(fd_);
+}
+
+std::optional<HttpReply> parse_request_head(std::string_view head, HttpRequest& req) {
+  return parse_head(head, req);
 }
 
 struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
@@ -169,10 +211,68 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
   std::condition_variable idle;
   int active = 0;
   bool stopped = false;
+  std::atomic<std::uint64_t> reply_bytes{0}, peak_reply_bytes{0};
 
   void serve_connection(Socket conn);
+  void send_reply(int fd, const HttpReply& r);
   void accept_loop();
 };
+
+namespace {
+
+constexpr std::size_t kFileChunk = 64 * 1024;
+
+// Counts bytes of reply held in memory for as long as it lives.
+class ReplyBytes {
+ public:
+  ReplyBytes(HttpServer::State& s, std::uint64_t n) : s_(s), n_(n) {
+    std::uint64_t now = s_.reply_bytes += n_;
+    std::uint64_t peak = s_.peak_reply_bytes.load();
+    while (now > peak && !s_.peak_reply_bytes.compare_exchange_weak(peak, now)) {
+    }
+  }
+  ~ReplyBytes() { s_.reply_bytes -= n_; }
+  ReplyBytes(const ReplyBytes&) = delete;
+  ReplyBytes& operator=(const ReplyBytes&) = delete;
+
+ private:
+  HttpServer::State& s_;
+  std::uint64_t n_;
+};
+
+}  // namespace
+
+// A reply that could not be sent in time is cut off with a reset, so the kernel does not keep
+// trying to deliver what is left in the socket's buffer to a client that does not read.
+void abort_connection(int fd) {
+  linger l{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+}
+
+void HttpServer::State::send_reply(int fd, const HttpReply& r) {
+  const auto deadline = Clock::now() + options.reply_timeout;
+  if (!r.file) {
+    ReplyBytes held(*this, r.body.size());
+    if (!send_all(fd, reply_head(r, r.body.size()), deadline) || !send_all(fd, r.body, deadline))
+      abort_connection(fd);
+    return;
+  }
+  const FileBody& f = *r.file;
+  if (!send_all(fd, reply_head(r, f.size()), deadline)) return abort_connection(fd);
+  std::string chunk(static_cast<size_t>(std::min<std::uint64_t>(kFileChunk, f.size())), '\0');
+  ReplyBytes held(*this, chunk.size());
+  std::uint64_t offset = 0;
+  while (offset < f.size()) {
+    size_t want = static_cast<size_t>(std::min<std::uint64_t>(chunk.size(), f.size() - offset));
+    ssize_t n = ::pread(f.fd(), chunk.data(), want, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    // A file that shrank cannot deliver the promised length: closing tells the client it is short.
+    if (n <= 0) return abort_connection(fd);
+    if (!send_all(fd, std::string_view(chunk.data(), static_cast<size_t>(n)), deadline))
+      return abort_connection(fd);
+    offset += static_cast<std::uint64_t>(n);
+  }
+}
 
 void HttpServer::State::serve_connection(Socket conn) {
   const auto deadline = Clock::now() + options.request_timeout;
@@ -242,7 +342,11 @@ void HttpServer::State::accept_loop() {
     if (stopped) break;
     if (active >= options.max_connections) {
       lock.unlock();
-      send_reply(conn.get(), text_reply(503, "too many connections\n"));
+      // Answered without waiting: the acceptor must never block on a client. Slots come back as
+      // connections end, at the latest when their deadlines pass.
+      std::string busy = "too many connections\n";
+      std::string answer = reply_head(text_reply(503, busy), busy.size()) + busy;
+      (void)!::send(conn.get(), answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
       continue;
     }
     ++active;
@@ -312,6 +416,15 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& o
 
 std::uint16_t HttpServer::port() const {
   return s_->port;
+}
+
+HttpServerStats HttpServer::stats() const {
+  HttpServerStats out;
+  out.reply_bytes = s_->reply_bytes.load();
+  out.peak_reply_bytes = s_->peak_reply_bytes.load();
+  std::lock_guard g(s_->mu);
+  out.connections = s_->active;
+  return out;
 }
 
 void HttpServer::stop() {

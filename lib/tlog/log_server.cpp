@@ -8,13 +8,14 @@ namespace cocoon::tlog {
 
 namespace {
 
+// Streamed from the open file: a tile of many megabytes costs one chunk per connection, not its size.
 HttpReply file_reply(const std::filesystem::path& path, const std::string& content_type) {
-  auto data = read_file(path, kMaxLogFileSize);
-  if (!data.ok()) {
-    if (data.error().code == Errc::not_found) return text_reply(404, "not found\n");
+  auto file = FileBody::open(path, kMaxLogFileSize);
+  if (!file.ok()) {
+    if (file.error().code == Errc::not_found) return text_reply(404, "not found\n");
     return text_reply(500, "cannot read the file\n");
   }
-  return HttpReply{200, content_type, to_string(*data)};
+  return HttpReply{200, content_type, {}, std::move(*file)};
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <bit>
 
+#include "core/escape.hpp"
 #include "core/file_io.hpp"
 #include "core/json.hpp"
 #include "crypto/hash.hpp"
@@ -102,8 +103,14 @@ Result<MonitorUpdate> monitor_step(LogClient& client, const MonitorState* previo
 
 namespace {
 
-std::string opt_string(const Json& j, const char* key) {
+std::string raw_string(const Json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string{};
+}
+
+// Anyone may add an entry: what it says is shown escaped (see printable()), so that it cannot forge
+// the monitor's next line or hide text with terminal controls.
+std::string opt_string(const Json& j, const char* key) {
+  return printable(raw_string(j, key), 200);
 }
 
 std::string describe_statement(const Json& st) {
@@ -127,12 +134,12 @@ std::string describe_entry(ByteView entry) {
         out += " version " + std::to_string(s["version"].get<long long>());
       return out;
     }
-    if (opt_string(d, "_type").starts_with("https://in-toto.io/Statement")) return describe_statement(d);
+    if (raw_string(d, "_type").starts_with("https://in-toto.io/Statement")) return describe_statement(d);
     if (d.contains("payloadType") && d.contains("payload") && d["payload"].is_string()) {
       auto payload = base64_decode(d["payload"].get<std::string>());
       if (payload.ok()) {
         auto inner = parse_json(to_string(*payload));
-        if (inner.ok() && opt_string(*inner, "_type").starts_with("https://in-toto.io/Statement"))
+        if (inner.ok() && raw_string(*inner, "_type").starts_with("https://in-toto.io/Statement"))
           return describe_statement(*inner);
       }
       return "dsse " + opt_string(d, "payloadType");

@@ -45,6 +45,7 @@ Result<MonitorUpdate> monitor_step(LogClient& client, const MonitorState* previo
 
 // A one-line description of an entry for people: TUF metadata ("tuf targets version 3"), in-toto
 // statements and DSSE envelopes ("attestation <subject> <predicate type>"), otherwise its size and hash.
+// Strings taken from the entry are escaped with printable(): the line is safe to print.
 std::string describe_entry(ByteView entry);
 
 }  // namespace cocoon::tlog

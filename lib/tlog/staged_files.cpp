@@ -28,7 +28,7 @@ Status StagedFiles::stage(const std::string& relative, ByteView data) {
   if (ec)
     return make_error(Errc::io,
                       "cannot create directory " + final_path.parent_path().string() + ": " + ec.message());
-  fs::path tmp = final_path.parent_path() / ("." + final_path.filename().string() + ".staged");
+  fs::path tmp = final_path.parent_path() / hidden_sibling_name(final_path, ".staged");
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return errno_error("cannot create", tmp);
   size_t off = 0;

@@ -171,7 +171,7 @@ HttpHandler make_witness_handler(Witness& witness) {
     auto now =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
     WitnessAnswer a = witness.add_checkpoint(to_string(req.body), static_cast<std::uint64_t>(now.count()));
-    return HttpReply{a.status, a.content_type, a.body};
+    return HttpReply{a.status, a.content_type, a.body, nullptr};
   };
 }
 

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "crypto/hash.hpp"
-#include "crypto/key_file.hpp"
+#include "crypto/tuf_key.hpp"
 
 namespace cocoon::verify {
 
@@ -63,14 +63,17 @@ Result<std::optional<Delegations>> parse_delegations(const Json& targets_signed)
   }
   Delegations out;
   for (const auto& [keyid, key_object] : d["keys"].items()) {
-    if (!key_object.is_object() || key_object.value("keytype", "") != "ed25519") {
-      return make_error(Errc::unsupported, "targets delegations: key " + keyid + " is not an ed25519 key");
-    }
-    auto key = crypto::parse_ed25519_tuf_key(key_object);
+    if (!key_object.is_object()) return bad("key " + keyid + " must be an object");
+    // Unknown key types and unparsable public keys load as unusable keys (see crypto::TufKey): their
+    // signatures never count, the rest of the delegation still works.
+    auto key = crypto::TufKey::from_json(key_object);
     if (!key.ok()) return bad("key " + keyid + ": " + key.error().message);
-    if (crypto::ed25519_key_id(*key) != keyid)
-      return bad("key id " + keyid + " is not the hash of its key object");
-    out.keys[keyid] = *key;
+    // As in the root (release::parse_root): a key under an id that is not its own signs nothing.
+    if (key->key_id() != keyid) {
+      out.keys[keyid] = key->unusable_copy("its key id is not the SHA-256 of its key object");
+      continue;
+    }
+    out.keys[keyid] = std::move(*key);
   }
   std::set<std::string> names;
   for (const auto& r : d["roles"]) {

@@ -15,7 +15,7 @@
 
 #include "core/json.hpp"
 #include "core/result.hpp"
-#include "crypto/ed25519.hpp"
+#include "crypto/tuf_key.hpp"
 #include "release/roles.hpp"
 
 namespace cocoon::verify {
@@ -34,12 +34,13 @@ struct DelegatedRole {
 };
 
 struct Delegations {
-  std::map<std::string, crypto::Ed25519PublicKey> keys;  // key ids recomputed from the key objects
-  std::vector<DelegatedRole> roles;                      // in the delegator's order (search order)
+  std::map<std::string, crypto::TufKey> keys;  // key ids recomputed from the key objects
+  std::vector<DelegatedRole> roles;            // in the delegator's order (search order)
 };
 
 // The "delegations" member of a targets `signed` object, if any. Errors: invalid_input (malformed,
-// key id mismatch, duplicate role), unsupported (a key type other than Ed25519).
+// key id mismatch, duplicate role), unsupported (succinct_roles). Keys of a type we cannot use are kept
+// as unusable keys, not refused.
 Result<std::optional<Delegations>> parse_delegations(const Json& targets_signed);
 
 // Targets metadata with delegations: the model of lib/release (which refuses delegations) is parsed

@@ -12,17 +12,31 @@ struct CurlDeleter {
 
 // The body being received and the cap it may not exceed.
 struct Sink {
+  CURL* curl = nullptr;
   Bytes body;
   std::uint64_t max_bytes = 0;
   bool too_large = false;
+  long refused_status = 0;  // a non-2xx status seen before the body: the body is not read
 };
+
+bool is_success(long status) {
+  return status >= 200 && status <= 299;
+}
 
 size_t write_body(char* data, size_t size, size_t count, void* user) {
   auto* sink = static_cast<Sink*>(user);
   size_t n = size * count;
+  // The status line came before any body byte. A 404 page is not the file asked for: its size or
+  // its content must not be judged as if it were.
+  long status = 0;
+  curl_easy_getinfo(sink->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (!is_success(status)) {
+    sink->refused_status = status;
+    return 0;  // makes libcurl abort the transfer with CURLE_WRITE_ERROR
+  }
   if (sink->body.size() + n > sink->max_bytes) {
     sink->too_large = true;
-    return 0;  // makes libcurl abort the transfer with CURLE_WRITE_ERROR
+    return 0;
   }
   sink->body.insert(sink->body.end(), reinterpret_cast<const std::uint8_t*>(data),
                     reinterpret_cast<const std::uint8_t*>(data) + n);
@@ -61,6 +75,7 @@ Result<Bytes> HttpRepoFetcher::fetch(const std::string& path, std::uint64_t max_
   curl_easy_reset(c);
   std::string url = base_ + path;
   Sink sink;
+  sink.curl = c;
   sink.max_bytes = max_bytes;
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -76,6 +91,16 @@ Result<Bytes> HttpRepoFetcher::fetch(const std::string& path, std::uint64_t max_
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   CURLcode rc = curl_easy_perform(c);
+  // The status first, whatever happened to the body: a missing file on a mirror is reported like the
+  // same file missing from a directory repository. A Content-Length above the cap on an error page
+  // stops the transfer before any body byte, so the status also comes from the headers received.
+  long status = sink.refused_status;
+  if (status == 0) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  if (status == 404 || status == 403 || status == 410)
+    return make_error(Errc::not_found,
+                      url + ": HTTP " + std::to_string(status) + " (no such file on the mirror)");
+  if (status != 0 && !is_success(status))
+    return make_error(Errc::network, url + ": HTTP " + std::to_string(status));
   std::string too_long =
       url + " is longer than the " + std::to_string(max_bytes) + " bytes allowed (endless data)";
   if (sink.too_large || rc == CURLE_FILESIZE_EXCEEDED) return make_error(Errc::hash_mismatch, too_long);
@@ -83,12 +108,6 @@ Result<Bytes> HttpRepoFetcher::fetch(const std::string& path, std::uint64_t max_
     return make_error(Errc::network, url + ": timed out (the mirror stalled or is too slow)");
   }
   if (rc != CURLE_OK) return make_error(Errc::network, url + ": " + curl_easy_strerror(rc));
-  long status = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  if (status == 404 || status == 403)
-    return make_error(Errc::not_found, url + ": HTTP " + std::to_string(status));
-  if (status < 200 || status > 299)
-    return make_error(Errc::network, url + ": HTTP " + std::to_string(status));
   return std::move(sink.body);
 }
 

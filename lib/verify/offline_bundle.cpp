@@ -13,7 +13,10 @@ std::string format_offline_bundle(const BundleFiles& files) {
 }
 
 Result<BundleFiles> parse_offline_bundle(ByteView bytes) {
-  COCOON_ASSIGN(Json doc, parse_json(to_string(bytes), "offline bundle"));
+  // Parsed in place: a copy of the text would add the bundle's size again to the peak.
+  COCOON_ASSIGN(Json doc,
+                parse_json(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                           "offline bundle"));
   auto bad = [](const std::string& m) { return make_error(Errc::invalid_input, "offline bundle: " + m); };
   if (!doc.is_object() || doc.size() != 2 || !doc.contains("schema") || !doc.contains("files")) {
     return bad("expected exactly \"schema\" and \"files\"");
@@ -21,11 +24,16 @@ Result<BundleFiles> parse_offline_bundle(ByteView bytes) {
   if (doc["schema"] != kOfflineBundleSchema) return bad(std::string("schema is not ") + kOfflineBundleSchema);
   if (!doc["files"].is_object()) return bad("\"files\" must be an object");
   BundleFiles files;
-  for (const auto& [path, value] : doc["files"].items()) {
+  // Each string is decoded from the document and then dropped, so the parsed text and the decoded
+  // bytes are not both held whole.
+  Json& listed = doc["files"];
+  for (auto it = listed.begin(); it != listed.end(); ++it) {
+    const std::string path = it.key();
     COCOON_TRY(check_relative_path(path));
-    if (!value.is_string()) return bad(path + " is not a base64 string");
-    auto data = base64_decode(value.get<std::string>());
+    if (!it->is_string()) return bad(path + " is not a base64 string");
+    auto data = base64_decode(it->get_ref<const std::string&>());
     if (!data.ok()) return bad(path + ": " + data.error().message);
+    *it = nullptr;
     files[path] = std::move(*data);
   }
   return files;

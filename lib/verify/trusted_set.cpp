@@ -186,7 +186,7 @@ bool timestamp_or_snapshot_keys_changed(const release::Root& before, const relea
     const release::RoleKeys& a = before.role(role);
     const release::RoleKeys& b = after.role(role);
     if (a.threshold != b.threshold) return true;
-    std::set<crypto::Ed25519PublicKey> keys_a, keys_b;
+    std::set<crypto::TufKey> keys_a, keys_b;  // by key material, whatever the key ids
     for (const auto& id : a.keyids) keys_a.insert(before.keys.at(id));
     for (const auto& id : b.keyids) keys_b.insert(after.keys.at(id));
     if (keys_a != keys_b) return true;

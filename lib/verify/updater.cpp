@@ -289,20 +289,46 @@ class UpdateRun {
                   make_error(Errc::unsupported, "target " + path + " comes from delegated role " + role +
                                                     "; a Cocoon policy root uses top-level targets only"));
     }
-    std::string where =
-        set_->root().model.consistent_snapshot ? target_file_path(path, info.hashes) : "targets/" + path;
-    // Never read more than the declared length: a longer answer is endless data.
-    auto data = fetcher_.fetch(where, info.length);
-    if (!data.ok()) return fail(name, data.error());
-    if (auto s = check_target_file(path, info, *data); !s.ok()) return fail(name, s.error());
-    if (opt_.download) {
-      if (auto s = write_file_atomic(*opt_.download, *data); !s.ok()) return fail(name, s.error());
+    std::optional<Bytes> cached;
+    if (opt_.download) cached = already_downloaded(path, info, *opt_.download);
+    if (!cached) {
+      std::string where =
+          set_->root().model.consistent_snapshot ? target_file_path(path, info.hashes) : "targets/" + path;
+      // Never read more than the declared length: a longer answer is endless data.
+      auto data = fetcher_.fetch(where, info.length);
+      if (!data.ok()) return fail(name, data.error());
+      if (auto s = check_target_file(path, info, *data); !s.ok()) return fail(name, s.error());
+      if (opt_.download) {
+        if (auto s = write_file_atomic(*opt_.download, *data); !s.ok()) return fail(name, s.error());
+      }
+      downloaded_ = std::move(*data);
+    } else {
+      downloaded_ = std::move(*cached);
     }
-    downloaded_ = std::move(*data);
+    std::string outcome;
+    if (cached) {
+      outcome = ", already at " + opt_.download->string() + " (not fetched again)";
+    } else if (opt_.download) {
+      outcome = ", written to " + opt_.download->string();
+    }
     return record(name, Ok{},
                   std::to_string(info.length) + " bytes, " + std::to_string(info.hashes.size()) +
                       " hash(es) match" + (role == release::kRoleTargets ? "" : " (listed by " + role + ")") +
-                      (opt_.download ? ", written to " + opt_.download->string() : ""));
+                      outcome);
+  }
+
+  // The download destination already holds exactly this target (its length and every listed hash match,
+  // the same check a fresh download must pass): it need not be fetched again. Anything else there
+  // (absent, unreadable, another length, other bytes) is replaced by a fresh, verified download.
+  static std::optional<Bytes> already_downloaded(const std::string& path, const release::TargetFile& info,
+                                                 const fs::path& dest) {
+    std::error_code ec;
+    if (!fs::is_regular_file(dest, ec)) return std::nullopt;
+    auto size = fs::file_size(dest, ec);
+    if (ec || size != info.length) return std::nullopt;
+    auto bytes = read_file(dest, info.length);
+    if (!bytes.ok() || !check_target_file(path, info, *bytes).ok()) return std::nullopt;
+    return std::move(*bytes);
   }
 
   // TUF §5.6.7: pre-order depth-first search of the delegation tree, at most kMaxDelegations roles;

@@ -43,7 +43,8 @@ std::vector<Case> hostile_cases() {
       "member path has a '..' component: ../evil");
   add("empty component", RawTar().file("a//b", "x").end(), "member path has an empty or '.' component: a//b");
   add("symlink escaping then a file written through it",
-      RawTar().symlink("d", "../outside").file("d/pwned", "x").end(),
+      RawTar().symlink("d", "../outside").file("d/pwned", "x").end(), "member d/pwned lies below symlink d");
+  add("symlink escaping", RawTar().symlink("d", "../outside").file("f", "x").end(),
       "symlink d -> ../outside leaves the archive tree");
   add("absolute symlink", RawTar().symlink("etc", "/etc").end(), "symlink etc has an absolute target: /etc");
   add("file below an in-tree symlink", RawTar().dir("sub/").symlink("d", "sub").file("d/x", "x").end(),
@@ -55,7 +56,7 @@ std::vector<Case> hostile_cases() {
       RawTar().symlink("up", "later/..").symlink("later", ".").end(),
       "symlink up -> later/.. leaves the archive tree");
   add("symlink loop", RawTar().symlink("a", "b/x").symlink("b", "a/y").end(),
-      "symlink b -> a/y needs more than 40");
+      "symlink a -> b/x needs more than 40");
   add("member below a regular file", RawTar().file("f", "x").file("f/x", "y").end(),
       "member f/x lies below regular file f");
   add("empty symlink target", RawTar().symlink("l", "").end(), "symlink l has an empty target");

@@ -57,7 +57,7 @@ TEST_CASE("recipe validation names what is wrong") {
   CHECK(error_of(replace(kGood, R"("file":"build/x")", R"("file":"/etc/passwd")")) ==
         "recipe: artifacts[1].file \"/etc/passwd\" is absolute");
   CHECK(error_of(replace(kGood, R"("name":"x","file")", R"("name":"../x","file")")) ==
-        "recipe: artifacts[1].name \"../x\" is not a plain file name");
+        "recipe: artifacts[1].name \"../x\" is not a plain file name: it contains '/'");
   CHECK(error_of(replace(kGood, R"("name":"x","file")", R"("name":"x.tar.zst","file")")) ==
         "recipe: duplicate artifact name \"x.tar.zst\"");
   CHECK(

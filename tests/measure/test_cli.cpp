@@ -331,3 +331,16 @@ TEST_CASE(
   REQUIRE(sums.ok());
   CHECK(sums->find(crypto::sha256_hex(std::string_view(*a)) + "  measurement.json") != std::string::npos);
 }
+
+TEST_CASE("cli: verify eventlog refuses 16 MiB of short plain-text lines with exit 2") {
+  TempDir tmp = TempDir::create("cocoon-eventlog-").value();
+  std::string text;
+  while (text.size() < (16u << 20)) text += "a\n";
+  REQUIRE(write_file_atomic(tmp.path() / "rtmr3.log", text).ok());
+  REQUIRE(write_file_atomic(tmp.path() / "m.json", std::string("{}")).ok());
+  auto r = run(tool("cocoon-verify") + " eventlog " + q(tmp.path() / "rtmr3.log") + " --measurement " +
+               q(tmp.path() / "m.json"));
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("event log: more than 100000 events") != std::string::npos);
+}

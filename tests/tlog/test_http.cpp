@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -198,4 +199,109 @@ TEST_CASE("http: 64 concurrent clients - every acknowledged entry appears exactl
       CHECK((*all)[acked[c][k]] == to_bytes(e));
     }
   }
+}
+
+namespace {
+
+// Connects, sends a GET for `target` and never reads; a small receive buffer so the server's sends
+// stall early.
+int stalled_client(std::uint16_t port, const std::string& target) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int small = 4096;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  ::inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0);
+  std::string req = "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  REQUIRE(::send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()));
+  return fd;
+}
+
+// Reads until the server closes or resets; the number of bytes received.
+std::uint64_t drain(int fd) {
+  std::uint64_t total = 0;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) total += static_cast<std::uint64_t>(n);
+  ::close(fd);
+  return total;
+}
+
+// Waits (without a time limit of its own: ctest's timeout bounds it) until `pred` holds.
+template <typename Pred>
+void wait_until(Pred pred) {
+  while (!pred()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
+}  // namespace
+
+TEST_CASE("http: clients that never read a 16 MB tile are cut off at the deadline and cost one chunk each") {
+  constexpr int kStalled = 6;
+  constexpr std::uint64_t kTile = 16u << 20;
+  HttpServerOptions opts;
+  opts.request_timeout = std::chrono::milliseconds(2000);
+  opts.reply_timeout = std::chrono::milliseconds(1500);
+  opts.max_connections = kStalled + 2;
+  ServedLog log(opts);
+  // An entry bundle as large as 16 MB of entries makes it; its bytes do not matter to the server.
+  std::filesystem::create_directories(log.tmp.path() / "tile/entries");
+  {
+    std::ofstream f(log.tmp.path() / "tile/entries/000", std::ios::binary);
+    std::string block(1 << 20, 'e');
+    for (std::uint64_t i = 0; i < kTile / block.size(); ++i) f << block;
+  }
+  std::uint16_t port = log.server->port();
+  std::vector<int> stalled;
+  for (int i = 0; i < kStalled; ++i) stalled.push_back(stalled_client(port, "/tile/entries/000"));
+  wait_until([&] { return log.server->stats().connections == kStalled; });
+
+  // Meanwhile a new client is served.
+  HttpFetcher http = client(log.url);
+  auto cp = http.request("GET", "checkpoint", {});
+  REQUIRE(cp.ok());
+  CHECK(cp->status == 200);
+
+  // Each stalled reply holds at most one chunk of the file, never the file.
+  auto during = log.server->stats();
+  CHECK(during.connections >= kStalled);
+  CHECK(during.reply_bytes <= kStalled * (64u << 10) + 4096);
+  CHECK(during.peak_reply_bytes < kTile);
+
+  // Once the deadline passes, every one is disconnected before it got the whole tile.
+  wait_until([&] { return log.server->stats().connections == 0; });
+  for (int fd : stalled) CHECK(drain(fd) < kTile);
+  CHECK(log.server->stats().reply_bytes == 0);
+  CHECK(log.server->stats().peak_reply_bytes < kTile);
+
+  // A reader that does read gets the whole tile.
+  auto tile = http.request("GET", "tile/entries/000", {});
+  REQUIRE(tile.ok());
+  CHECK(tile->status == 200);
+  CHECK(tile->body.size() == kTile);
+}
+
+TEST_CASE("http: a server at its connection limit answers at once and serves again after the deadline") {
+  constexpr int kLimit = 3;
+  HttpServerOptions opts;
+  opts.request_timeout = std::chrono::milliseconds(2000);
+  opts.reply_timeout = std::chrono::milliseconds(1000);
+  opts.max_connections = kLimit;
+  ServedLog log(opts);
+  std::filesystem::create_directories(log.tmp.path() / "tile/entries");
+  {
+    std::ofstream f(log.tmp.path() / "tile/entries/000", std::ios::binary);
+    f << std::string(8u << 20, 'e');
+  }
+  std::uint16_t port = log.server->port();
+  std::vector<int> stalled;
+  for (int i = 0; i < kLimit; ++i) stalled.push_back(stalled_client(port, "/tile/entries/000"));
+  wait_until([&] { return log.server->stats().connections == kLimit; });
+  // Full: a new client is told so instead of waiting.
+  CHECK(raw_status(port, "GET /checkpoint HTTP/1.1\r\n\r\n") == 503);
+  // The stalled clients' slots come back when their deadline passes.
+  wait_until([&] { return log.server->stats().connections == 0; });
+  CHECK(raw_status(port, "GET /checkpoint HTTP/1.1\r\n\r\n") == 200);
+  for (int fd : stalled) CHECK(drain(fd) < (8u << 20));
 }

@@ -5,6 +5,7 @@
 #include "build/check.hpp"
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "core/file_io.hpp"
 #include "progress.hpp"
 
@@ -62,17 +63,19 @@ int check(const CheckArgs& a) {
                                 {"first_difference", c.first_difference}});
     std::printf("%s", pretty_json(j).c_str());
   } else {
-    for (const auto& v : rep->applied) std::printf("variation %-12s %s\n", v.name.c_str(), v.detail.c_str());
+    for (const auto& v : rep->applied)
+      std::printf("variation %-12s %s\n", printable(v.name).c_str(), printable(v.detail).c_str());
     for (const auto& v : rep->skipped)
-      std::printf("variation %-12s SKIPPED: %s\n", v.name.c_str(), v.detail.c_str());
+      std::printf("variation %-12s SKIPPED: %s\n", printable(v.name).c_str(), printable(v.detail).c_str());
     for (const auto& c : rep->artifacts) {
       if (c.sha256_a == c.sha256_b) {
-        std::printf("REPRODUCIBLE %s %s\n", c.name.c_str(), c.sha256_a.c_str());
+        std::printf("REPRODUCIBLE %s %s\n", printable(c.name).c_str(), printable(c.sha256_a).c_str());
       } else {
-        std::printf("DIFFERS      %s %s != %s%s\n", c.name.c_str(), c.sha256_a.c_str(), c.sha256_b.c_str(),
+        std::printf("DIFFERS      %s %s != %s%s\n", printable(c.name).c_str(), printable(c.sha256_a).c_str(),
+                    printable(c.sha256_b).c_str(),
                     c.first_difference.empty()
                         ? ""
-                        : (" (first differing member: " + c.first_difference + ")").c_str());
+                        : printable((" (first differing member: " + c.first_difference + ")")).c_str());
       }
     }
   }

@@ -11,6 +11,7 @@
 #include "attest/compare.hpp"
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "crypto/key_file.hpp"
 
 namespace cocoon::tools::build {
@@ -57,26 +58,29 @@ void print_table(const attest::CompareReport& r, bool tty) {
       }
       std::string backers = std::to_string(d.builders.size()) + "/" + std::to_string(r.threshold);
       std::printf("%-*s  %-16s  %-7s  %s%-10s%s  %s\n", static_cast<int>(name_w),
-                  i == 0 ? a.name.c_str() : "", d.sha256.substr(0, 16).c_str(), backers.c_str(), colour,
-                  status.c_str(), reset, builder_names(d).c_str());
+                  i == 0 ? printable(a.name).c_str() : "", printable(d.sha256.substr(0, 16)).c_str(),
+                  printable(backers).c_str(), colour, printable(status).c_str(), reset,
+                  printable(builder_names(d)).c_str());
     }
     if (a.digests.empty())
-      std::printf("%-*s  %-16s  %-7s  %s%-10s%s\n", static_cast<int>(name_w), a.name.c_str(), "-", "0", red,
-                  "SHORT", reset);
+      std::printf("%-*s  %-16s  %-7s  %s%-10s%s\n", static_cast<int>(name_w), printable(a.name).c_str(), "-",
+                  "0", red, "SHORT", reset);
   }
 }
 
 void print_notices(const attest::CompareReport& r) {
-  for (const auto& n : r.ignored) std::printf("ignored: %s: %s\n", n.source.c_str(), n.message.c_str());
-  for (const auto& n : r.warnings) std::printf("warning: %s: %s\n", n.source.c_str(), n.message.c_str());
+  for (const auto& n : r.ignored)
+    std::printf("ignored: %s: %s\n", printable(n.source).c_str(), printable(n.message).c_str());
+  for (const auto& n : r.warnings)
+    std::printf("warning: %s: %s\n", printable(n.source).c_str(), printable(n.message).c_str());
   for (const auto& a : r.artifacts)
     if (a.dissent) {
       for (size_t i = 1; i < a.digests.size(); ++i)
-        std::printf("DISSENT: %s: %s signed %s (agreed digest %s)\n", a.name.c_str(),
-                    builder_names(a.digests[i]).c_str(), a.digests[i].sha256.c_str(),
-                    a.digests[0].sha256.c_str());
+        std::printf("DISSENT: %s: %s signed %s (agreed digest %s)\n", printable(a.name).c_str(),
+                    printable(builder_names(a.digests[i])).c_str(), printable(a.digests[i].sha256).c_str(),
+                    printable(a.digests[0].sha256).c_str());
     }
-  for (const auto& f : r.failures) std::printf("FAIL: %s\n", f.c_str());
+  for (const auto& f : r.failures) std::printf("FAIL: %s\n", printable(f).c_str());
   std::printf("%s: %zu artifact(s), %zu trusted builder(s), threshold %zu%s\n", r.pass ? "PASS" : "FAIL",
               r.artifacts.size(), r.builders.size(), r.threshold, r.strict ? ", strict" : "");
 }

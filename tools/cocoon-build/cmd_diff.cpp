@@ -13,6 +13,7 @@
 #include "attest/diff.hpp"
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 
 extern char** environ;
 
@@ -68,7 +69,7 @@ int run_diff(const DiffCliOptions& o) {
   if (o.json) {
     std::fputs(pretty_json(attest::diff_report_json(*result)).c_str(), stdout);
   } else {
-    for (const auto& line : attest::format_diff_report(*result)) std::printf("%s\n", line.c_str());
+    for (const auto& line : attest::format_diff_report(*result)) std::printf("%s\n", printable(line).c_str());
   }
   return result->identical() ? kExitOk : kExitNegative;
 }

@@ -9,8 +9,10 @@
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
 #include "common/passphrase.hpp"
+#include "core/escape.hpp"
 #include "core/file_io.hpp"
 #include "core/json.hpp"
+#include "core/plain_name.hpp"
 #include "crypto/key_file.hpp"
 
 namespace cocoon::tools::build {
@@ -27,6 +29,8 @@ struct KeyGenerateOptions {
 };
 
 int run_key_generate(const KeyGenerateOptions& o) {
+  // The name starts the line `key show` prints for this key.
+  if (auto st = check_plain_name(o.name, "key name"); !st) return report("cocoon-build", st.error());
   fs::path pub_path = o.pub.empty() ? fs::path(o.out.string() + ".pub") : o.pub;
   if (!o.force) {
     for (const auto& p : {o.out, pub_path}) {
@@ -52,8 +56,9 @@ int run_key_generate(const KeyGenerateOptions& o) {
   auto pub = key->public_key();
   Status pub_saved = write_file_atomic(pub_path, pretty_json(crypto::public_key_json(pub)), 0644);
   if (!pub_saved.ok()) return report("cocoon-build", pub_saved.error());
-  std::printf("%s  %s\nsecret key: %s%s\npublic key: %s\n", pub.keyid.c_str(), pub.name.c_str(),
-              o.out.c_str(), passphrase ? " (encrypted)" : " (NOT encrypted)", pub_path.c_str());
+  std::printf("%s  %s\nsecret key: %s%s\npublic key: %s\n", printable(pub.keyid).c_str(),
+              printable(pub.name).c_str(), printable(o.out).c_str(),
+              passphrase ? " (encrypted)" : " (NOT encrypted)", printable(pub_path).c_str());
   return kExitOk;
 }
 
@@ -63,7 +68,7 @@ int run_key_show(const fs::path& file, bool json) {
   if (json) {
     std::fputs(pretty_json(crypto::public_key_json(*pub)).c_str(), stdout);
   } else {
-    std::printf("%s  %s\n", pub->keyid.c_str(), pub->name.c_str());
+    std::printf("%s  %s\n", printable(pub->keyid).c_str(), printable(pub->name).c_str());
   }
   return kExitOk;
 }

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "core/file_io.hpp"
 #include "measure/bzimage.hpp"
 #include "measure/measurement.hpp"
@@ -73,22 +74,25 @@ int measure_command(const MeasureArgs& a) {
   if (auto st = write_file_atomic(a.out, pretty_json(*doc)); !st) return report("cocoon-build", st.error());
   const Json& c = (*doc)["candidates"];
   for (const auto& m : c["mrtd"])
-    std::printf("MRTD  %-60s %s\n", m["label"].get<std::string>().c_str(),
-                m["value"].get<std::string>().c_str());
+    std::printf("MRTD  %-60s %s\n", printable(m["label"].get<std::string>()).c_str(),
+                printable(m["value"].get<std::string>()).c_str());
   for (const char* reg : {"rtmr1", "rtmr2", "rtmr3"})
     for (const auto& m : c[reg])
       std::printf("%s %-60s %s\n",
                   reg == std::string("rtmr1")   ? "RTMR1"
                   : reg == std::string("rtmr2") ? "RTMR2"
                                                 : "RTMR3",
-                  m["label"].get<std::string>().c_str(), m["value"].get<std::string>().c_str());
+                  printable(m["label"].get<std::string>()).c_str(),
+                  printable(m["value"].get<std::string>()).c_str());
   if (c["rtmr0"].empty())
     std::printf("RTMR0 unverified: host-dependent (no --host-profile given, no image hash)\n");
   for (const auto& h : (*doc)["image_hashes"])
-    std::printf("image hash %s  host %s, role %s, %s\n", h["image_hash"].get<std::string>().c_str(),
-                h["host_profile"].get<std::string>().c_str(), h["role"].get<std::string>().c_str(),
-                h["ovmf_layout"].get<std::string>().c_str());
-  std::printf("wrote %s\n", a.out.c_str());
+    std::printf("image hash %s  host %s, role %s, %s\n",
+                printable(h["image_hash"].get<std::string>()).c_str(),
+                printable(h["host_profile"].get<std::string>()).c_str(),
+                printable(h["role"].get<std::string>()).c_str(),
+                printable(h["ovmf_layout"].get<std::string>()).c_str());
+  std::printf("wrote %s\n", printable(a.out).c_str());
   return kExitOk;
 }
 

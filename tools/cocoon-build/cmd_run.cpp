@@ -7,6 +7,7 @@
 #include "build_args.hpp"
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 
 namespace cocoon::tools::build {
 namespace {
@@ -35,7 +36,8 @@ int run(const RunArgs& a) {
   if (a.json) {
     std::printf("%s", pretty_json(summary_json(result)).c_str());
   } else {
-    for (const auto& art : result.artifacts) std::printf("%s  %s\n", art.sha256.c_str(), art.name.c_str());
+    for (const auto& art : result.artifacts)
+      std::printf("%s  %s\n", printable(art.sha256).c_str(), printable(art.name).c_str());
   }
   return kExitOk;
 }

@@ -11,6 +11,7 @@
 #include "build_args.hpp"
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 
 namespace cocoon::tools::build {
 namespace {
@@ -59,23 +60,24 @@ int verify(const VerifyArgs& a) {
   if (a.json) {
     std::printf("%s", pretty_json(outcome_json(outcome, *expected, attestation)).c_str());
   } else {
-    for (const auto& n : outcome.matched) std::printf("MATCH     %s\n", n.c_str());
+    for (const auto& n : outcome.matched) std::printf("MATCH     %s\n", printable(n).c_str());
     for (const auto& m : outcome.mismatched) {
-      std::printf("MISMATCH  %s\n  expected %s\n  built    %s\n", m.name.c_str(), m.expected.c_str(),
-                  m.actual.c_str());
-      std::printf("  hint: cocoon-build diff <published %s> %s/%s\n", m.name.c_str(), a.out.c_str(),
-                  m.name.c_str());
+      std::printf("MISMATCH  %s\n  expected %s\n  built    %s\n", printable(m.name).c_str(),
+                  printable(m.expected).c_str(), printable(m.actual).c_str());
+      std::printf("  hint: cocoon-build diff <published %s> %s/%s\n", printable(m.name).c_str(),
+                  printable(a.out).c_str(), printable(m.name).c_str());
     }
     for (const auto& n : outcome.missing)
-      std::printf("MISSING   %s (expected, not built by this recipe)\n", n.c_str());
+      std::printf("MISSING   %s (expected, not built by this recipe)\n", printable(n).c_str());
     for (const auto& n : outcome.extra)
-      std::printf("note: %s was built but is not listed in %s\n", n.c_str(), a.expect.c_str());
-    if (!attestation.empty()) std::printf("attestation: %s\n", attestation.c_str());
+      std::printf("note: %s was built but is not listed in %s\n", printable(n).c_str(),
+                  printable(a.expect).c_str());
+    if (!attestation.empty()) std::printf("attestation: %s\n", printable(attestation).c_str());
     if (expected->source_kind == "attestation")
       std::printf(
           "note: expected digests taken from an attestation claiming key(s) %s; its signature is checked by "
           "`cocoon-build compare`, not here\n",
-          expected->signer_keyids.c_str());
+          printable(expected->signer_keyids).c_str());
     std::printf("%s\n", outcome.match() ? "MATCH" : "MISMATCH");
   }
   return outcome.match() ? kExitOk : kExitNegative;

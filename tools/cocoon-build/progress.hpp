@@ -8,6 +8,7 @@
 #include <string>
 
 #include "build/run.hpp"
+#include "core/escape.hpp"
 
 namespace cocoon::tools::build {
 
@@ -28,7 +29,8 @@ class ProgressPrinter {
         break;
       case K::step_start:
         if (tty_ && !quiet_) {
-          std::fprintf(stderr, "\r\033[K%s: [%6.1fs] step %s ...", label_.c_str(), total, e.step.c_str());
+          std::fprintf(stderr, "\r\033[K%s: [%6.1fs] step %s ...", label_.c_str(), total,
+                       printable(e.step).c_str());
           std::fflush(stderr);
         }
         break;
@@ -39,8 +41,8 @@ class ProgressPrinter {
         line("step " + e.step + " FAILED (exit " + std::to_string(e.exit_code) + ") after " +
              fixed(e.elapsed_seconds) + "s");
         // A failure is always shown, even when quiet: it is what the user needs to act.
-        for (const auto& l : e.log_tail) std::fprintf(stderr, "  | %s\n", l.c_str());
-        std::fprintf(stderr, "  full log: %s\n", e.log.c_str());
+        for (const auto& l : e.log_tail) std::fprintf(stderr, "  | %s\n", printable(l).c_str());
+        std::fprintf(stderr, "  full log: %s\n", printable(e.log).c_str());
         break;
       case K::artifacts:
         line("packing and hashing artifacts");
@@ -59,7 +61,7 @@ class ProgressPrinter {
   }
   void line(const std::string& text) {
     if (quiet_) return;
-    std::fprintf(stderr, "%s%s: %s\n", tty_ ? "\r\033[K" : "", label_.c_str(), text.c_str());
+    std::fprintf(stderr, "%s%s: %s\n", tty_ ? "\r\033[K" : "", label_.c_str(), printable(text).c_str());
   }
   std::string label_;
   bool tty_;

@@ -4,6 +4,7 @@
 #include "cocoon-log/commands.hpp"
 #include "cocoon-log/log_config.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 
 namespace cocoon::tools::log {
 
@@ -38,8 +39,8 @@ void add_add_command(CLI::App& app, int& exit_code) {
       return;
     }
     for (size_t i = 0; i < entries.size(); ++i)
-      std::printf("%llu %s%s\n", static_cast<unsigned long long>(r->entries[i].index), args->files[i].c_str(),
-                  r->entries[i].duplicate ? " (already in the log)" : "");
+      std::printf("%llu %s%s\n", static_cast<unsigned long long>(r->entries[i].index),
+                  printable(args->files[i]).c_str(), r->entries[i].duplicate ? " (already in the log)" : "");
     std::printf("%s", r->checkpoint.c_str());
   });
 }

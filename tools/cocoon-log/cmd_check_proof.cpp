@@ -7,6 +7,7 @@
 #include "cocoon-log/commands.hpp"
 #include "cocoon-log/keys.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "core/file_io.hpp"
 #include "tlog/checkpoint.hpp"
 #include "tlog/log_client.hpp"
@@ -53,7 +54,7 @@ void add_check_proof_command(CLI::App& app, int& exit_code) {
       auto st = tlog::check_inclusion(*proof, c.size, *args->index, tlog::leaf_hash(*entry), c.root);
       if (!st) return fail(st.error());
       std::printf("OK: entry %llu is in %s at tree size %llu\n",
-                  static_cast<unsigned long long>(*args->index), c.origin.c_str(),
+                  static_cast<unsigned long long>(*args->index), printable(c.origin).c_str(),
                   static_cast<unsigned long long>(c.size));
     } else {
       auto old = open(args->old_checkpoint);
@@ -61,7 +62,7 @@ void add_check_proof_command(CLI::App& app, int& exit_code) {
       const tlog::Checkpoint& o = old->checkpoint;
       auto st = tlog::check_consistency(*proof, o.size, c.size, o.root, c.root);
       if (!st) return fail(st.error());
-      std::printf("OK: %s at size %llu extends size %llu\n", c.origin.c_str(),
+      std::printf("OK: %s at size %llu extends size %llu\n", printable(c.origin).c_str(),
                   static_cast<unsigned long long>(c.size), static_cast<unsigned long long>(o.size));
     }
   });

@@ -9,6 +9,7 @@
 #include "cocoon-log/commands.hpp"
 #include "cocoon-log/keys.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "tlog/log_writer.hpp"
 #include "tlog/monitor.hpp"
 
@@ -51,9 +52,9 @@ void add_monitor_command(CLI::App& app, int& exit_code) {
     if (!up) return fail(up.error());
     for (std::size_t i = 0; i < up->entries.size(); ++i)
       std::printf("%llu %s\n", static_cast<unsigned long long>(up->first_index + i),
-                  tlog::describe_entry(up->entries[i]).c_str());
+                  printable(tlog::describe_entry(up->entries[i])).c_str());
     if (auto st = tlog::save_monitor_state(args->state, up->next); !st) return fail(st.error());
-    std::printf("checked %s: size %llu -> %llu, consistent\n", key->name.c_str(),
+    std::printf("checked %s: size %llu -> %llu, consistent\n", printable(key->name).c_str(),
                 static_cast<unsigned long long>(up->old_size),
                 static_cast<unsigned long long>(up->next.range.size));
   });

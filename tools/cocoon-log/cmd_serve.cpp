@@ -6,6 +6,7 @@
 #include "cocoon-log/commands.hpp"
 #include "cocoon-log/log_config.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "tlog/log_server.hpp"
 
 namespace cocoon::tools::log {
@@ -49,7 +50,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
     auto server = tlog::HttpServer::start(opts, tlog::make_log_handler(args->dir, **seq, {args->max_entry}));
     if (!server) return fail(server.error());
     std::string host = args->listen.substr(0, args->listen.rfind(':'));
-    std::printf("listening on http://%s:%u/\n", host.c_str(), static_cast<unsigned>((*server)->port()));
+    std::printf("listening on http://%s:%u/\n", printable(host).c_str(),
+                static_cast<unsigned>((*server)->port()));
     std::fflush(stdout);
     int sig = 0;
     sigwait(&stop_signals, &sig);

@@ -9,6 +9,7 @@
 #include "cocoon-log/commands.hpp"
 #include "cocoon-log/keys.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "core/file_io.hpp"
 #include "tlog/log_client.hpp"
 #include "tlog/witness.hpp"
@@ -65,8 +66,9 @@ void add_witness_command(CLI::App& app, int& exit_code) {
     auto server = tlog::HttpServer::start(opts, tlog::make_witness_handler(**w));
     if (!server) return fail(server.error());
     std::string host = serve_args->listen.substr(0, serve_args->listen.rfind(':'));
-    std::printf("witness %s\nlistening on http://%s:%u/\n", (*w)->cosignature_verifier_key().c_str(),
-                host.c_str(), static_cast<unsigned>((*server)->port()));
+    std::printf("witness %s\nlistening on http://%s:%u/\n",
+                printable((*w)->cosignature_verifier_key()).c_str(), printable(host).c_str(),
+                static_cast<unsigned>((*server)->port()));
     std::fflush(stdout);
     int sig = 0;
     sigwait(&stop_signals, &sig);

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "frost_common.hpp"
 
 namespace cocoon::tools::sign {
@@ -30,7 +31,7 @@ void add_frost_commit_command(CLI::App& frost, int& exit_code) {
       return;
     }
     std::printf("participant %u committed to message sha256 %s; commitment written to %s\n", r->commitment.id,
-                hex_encode(r->message_sha256).c_str(), args->out.c_str());
+                printable(hex_encode(r->message_sha256)).c_str(), printable(args->out).c_str());
     exit_code = kExitOk;
   });
 }

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "frost_common.hpp"
 
 namespace cocoon::tools::sign {
@@ -33,12 +34,13 @@ void add_frost_dkg_finish_command(CLI::App& dkg, int& exit_code) {
       exit_code = report("cocoon-sign", r.error());
       return;
     }
-    for (const auto& e : r->excluded) std::printf("excluded participant %u: %s\n", e.id, e.reason.c_str());
+    for (const auto& e : r->excluded)
+      std::printf("excluded participant %u: %s\n", e.id, printable(e.reason).c_str());
     std::string qualified;
     for (auto id : r->qualified) qualified += (qualified.empty() ? "" : ",") + std::to_string(id);
     std::printf("participant %u: group public key %s (threshold %u, qualified %s)\n", r->key.id,
-                r->key.public_package.group_public_key.hex().c_str(), r->key.public_package.params.threshold,
-                qualified.c_str());
+                printable(r->key.public_package.group_public_key.hex()).c_str(),
+                r->key.public_package.params.threshold, printable(qualified).c_str());
     std::printf("compare this group public key with every other participant's before using it\n");
     exit_code = kExitOk;
   });

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "frost_common.hpp"
 
 namespace cocoon::tools::sign {
@@ -30,9 +31,11 @@ void add_frost_dkg_shares_command(CLI::App& dkg, int& exit_code) {
       exit_code = report("cocoon-sign", r.error());
       return;
     }
-    for (const auto& e : r->excluded) std::printf("excluded participant %u: %s\n", e.id, e.reason.c_str());
+    for (const auto& e : r->excluded)
+      std::printf("excluded participant %u: %s\n", e.id, printable(e.reason).c_str());
     std::printf("round-1 set digest %s; %zu round-2 messages written to %s\n",
-                hex_encode(r->round1_digest).c_str(), r->messages.size(), args->out_dir.c_str());
+                printable(hex_encode(r->round1_digest)).c_str(), r->messages.size(),
+                printable(args->out_dir).c_str());
     exit_code = kExitOk;
   });
 }

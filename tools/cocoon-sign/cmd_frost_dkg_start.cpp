@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "frost_common.hpp"
 
 namespace cocoon::tools::sign {
@@ -33,7 +34,7 @@ void add_frost_dkg_start_command(CLI::App& dkg, int& exit_code) {
       exit_code = report("cocoon-sign", r.error());
       return;
     }
-    std::printf("round-1 package of participant %u written to %s\n", args->id, args->out.c_str());
+    std::printf("round-1 package of participant %u written to %s\n", args->id, printable(args->out).c_str());
     exit_code = kExitOk;
   });
 }

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "frost_common.hpp"
 
 namespace cocoon::tools::sign {
@@ -37,8 +38,8 @@ void add_frost_keygen_command(CLI::App& frost, int& exit_code) {
       return;
     }
     std::printf("group public key %s (%u of %u); shares in %s/participant-<i>/\n",
-                r->group_public_key.hex().c_str(), r->params.threshold, r->params.max_participants,
-                args->out_dir.c_str());
+                printable(r->group_public_key.hex()).c_str(), r->params.threshold, r->params.max_participants,
+                printable(args->out_dir).c_str());
     exit_code = kExitOk;
   });
 }

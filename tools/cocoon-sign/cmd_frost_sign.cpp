@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "frost_common.hpp"
 
 namespace cocoon::tools::sign {
@@ -32,7 +33,8 @@ void add_frost_sign_command(CLI::App& frost, int& exit_code) {
       exit_code = report("cocoon-sign", r.error());
       return;
     }
-    std::printf("participant %u signature share written to %s (nonces consumed)\n", r->id, args->out.c_str());
+    std::printf("participant %u signature share written to %s (nonces consumed)\n", r->id,
+                printable(args->out).c_str());
     exit_code = kExitOk;
   });
 }

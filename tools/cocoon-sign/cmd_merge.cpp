@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "release/draft.hpp"
 #include "release_common.hpp"
 
@@ -36,7 +37,7 @@ void add_merge_command(CLI::App& app, int& exit_code) {
       return;
     }
     std::printf("merged %zu drafts into %s: %zu signature entries (run `cocoon-sign status` to count them)\n",
-                args->drafts.size(), args->out.c_str(), r->signatures.size());
+                args->drafts.size(), printable(args->out).c_str(), r->signatures.size());
     exit_code = kExitOk;
   });
 }

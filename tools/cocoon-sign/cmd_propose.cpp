@@ -6,6 +6,7 @@
 #include "build/recipe.hpp"
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "core/file_io.hpp"
 #include "release/propose.hpp"
 #include "release/repository.hpp"
@@ -77,8 +78,9 @@ void add_propose_command(CLI::App& app, int& exit_code) {
     std::printf(
         "wrote targets draft %s (version %llu, %zu target(s)); maintainers now run `cocoon-sign sign %s "
         "--key KEY`\n",
-        args->out.c_str(), static_cast<unsigned long long>(r->signed_part["version"].get<std::uint64_t>()),
-        r->signed_part["targets"].size(), args->out.c_str());
+        printable(args->out).c_str(),
+        static_cast<unsigned long long>(r->signed_part["version"].get<std::uint64_t>()),
+        r->signed_part["targets"].size(), printable(args->out).c_str());
     exit_code = kExitOk;
   });
 }

@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "frost/ceremony.hpp"
 #include "release/root_params.hpp"
 #include "release/threshold.hpp"
@@ -141,16 +142,17 @@ int write_draft(const release::Root& root, const std::string& out) {
   std::printf(
       "wrote root version %llu draft to %s: %zu maintainer key(s), root threshold %llu, targets threshold "
       "%llu, expires %s; now each maintainer runs `cocoon-sign sign %s --key KEY`\n",
-      static_cast<unsigned long long>(root.common.version), out.c_str(),
+      static_cast<unsigned long long>(root.common.version), printable(out).c_str(),
       root.role(release::kRoleRoot).keyids.size(),
       static_cast<unsigned long long>(root.role(release::kRoleRoot).threshold),
       static_cast<unsigned long long>(root.role(release::kRoleTargets).threshold),
-      format_rfc3339(root.common.expires).c_str(), out.c_str());
+      printable(format_rfc3339(root.common.expires)).c_str(), printable(out).c_str());
   if (root.frost) {
     std::string who;
     for (const auto& p : root.frost->participants) who += (who.empty() ? "" : ", ") + p.name;
     std::printf("targets are signed by FROST group %s (any %s: %s) with threshold 1\n",
-                root.frost->keyid.c_str(), root.frost->t_of_n().c_str(), who.c_str());
+                printable(root.frost->keyid).c_str(), printable(root.frost->t_of_n()).c_str(),
+                printable(who).c_str());
   }
   return kExitOk;
 }

@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "frost_common.hpp"
 #include "release/draft.hpp"
 #include "release/threshold.hpp"
@@ -30,12 +31,13 @@ std::string key_label(const release::Root& root, const std::string& keyid) {
 
 void print_count(const release::Root& keys_from, const release::SignatureCount& c,
                  const std::string& heading) {
-  std::printf("%s: %zu of %llu required signature(s) from distinct %s keys — %s\n", heading.c_str(),
-              c.signed_by.size(), static_cast<unsigned long long>(c.threshold), c.role.c_str(),
-              c.met() ? "threshold met" : "threshold NOT met");
-  for (const auto& k : c.signed_by) std::printf("  signed:  %s\n", key_label(keys_from, k).c_str());
-  for (const auto& k : c.missing) std::printf("  missing: %s\n", key_label(keys_from, k).c_str());
-  for (const auto& i : c.ignored) std::printf("  ignored: %s\n", i.c_str());
+  std::printf("%s: %zu of %llu required signature(s) from distinct %s keys — %s\n",
+              printable(heading).c_str(), c.signed_by.size(), static_cast<unsigned long long>(c.threshold),
+              printable(c.role).c_str(), c.met() ? "threshold met" : "threshold NOT met");
+  for (const auto& k : c.signed_by)
+    std::printf("  signed:  %s\n", printable(key_label(keys_from, k)).c_str());
+  for (const auto& k : c.missing) std::printf("  missing: %s\n", printable(key_label(keys_from, k)).c_str());
+  for (const auto& i : c.ignored) std::printf("  ignored: %s\n", printable(i).c_str());
 }
 
 // The group behind the targets key, and — given the ceremony's commitments and shares — who made the
@@ -46,8 +48,8 @@ Result<bool> print_frost_group(const release::FrostGroupRecord& g, const release
                                const std::vector<std::string>& shares) {
   std::string members;
   for (const auto& p : g.participants) members += (members.empty() ? "" : ", ") + p.name;
-  std::printf("targets key %s… is a FROST group: any %s of %s\n", g.keyid.substr(0, 16).c_str(),
-              g.t_of_n().c_str(), members.c_str());
+  std::printf("targets key %s… is a FROST group: any %s of %s\n", printable(g.keyid.substr(0, 16)).c_str(),
+              printable(g.t_of_n()).c_str(), printable(members).c_str());
   if (commitments.empty() && shares.empty()) return true;
   if (commitments.empty() || shares.empty())
     return make_error(Errc::invalid_input, "give both --frost-commitments and --frost-shares");
@@ -63,11 +65,11 @@ Result<bool> print_frost_group(const release::FrostGroupRecord& g, const release
   for (const auto& s : env.signatures) in_draft = in_draft || (s.keyid == g.keyid && s.sig == sig);
   if (in_draft) {
     std::printf("  took part: %s — their verified shares make the group signature in the draft\n",
-                who.c_str());
+                printable(who).c_str());
     return true;
   }
-  std::printf("  shares of %s verify, but the draft does not carry the signature they make%s\n", who.c_str(),
-              " (run `cocoon-sign frost aggregate` on the draft)");
+  std::printf("  shares of %s verify, but the draft does not carry the signature they make%s\n",
+              printable(who).c_str(), " (run `cocoon-sign frost aggregate` on the draft)");
   return false;
 }
 
@@ -101,7 +103,7 @@ void add_status_command(CLI::App& app, int& exit_code) {
       if (type == release::kRoleRoot) {
         COCOON_ASSIGN(release::Root draft, release::parse_root(env.signed_part));
         std::printf("root version %llu, expires %s\n", static_cast<unsigned long long>(draft.common.version),
-                    format_rfc3339(draft.common.expires).c_str());
+                    printable(format_rfc3339(draft.common.expires)).c_str());
         if (trusted) {
           if (draft.common.version != trusted->common.version + 1) {
             return make_error(Errc::invalid_input, "the draft is root version " +
@@ -122,7 +124,8 @@ void add_status_command(CLI::App& app, int& exit_code) {
         met = met && own.met();
         if (draft.frost) {
           std::printf("targets of this root are signed by FROST group %s… (any %s participants)\n",
-                      draft.frost->keyid.substr(0, 16).c_str(), draft.frost->t_of_n().c_str());
+                      printable(draft.frost->keyid.substr(0, 16)).c_str(),
+                      printable(draft.frost->t_of_n()).c_str());
         }
       } else if (type == release::kRoleTargets) {
         if (!trusted)
@@ -130,11 +133,12 @@ void add_status_command(CLI::App& app, int& exit_code) {
         COCOON_ASSIGN(release::Targets t, release::parse_targets(env.signed_part));
         std::string release_name;
         if (t.release && t.release->contains("name") && t.release->contains("version")) {
-          release_name = " — release " + t.release->at("name").dump() + " " + t.release->at("version").dump();
+          release_name = " — release " + compact_json(t.release->at("name")) + " " +
+                         compact_json(t.release->at("version"));
         }
         std::printf("targets version %llu%s, %zu target(s), expires %s\n",
-                    static_cast<unsigned long long>(t.common.version), release_name.c_str(), t.targets.size(),
-                    format_rfc3339(t.common.expires).c_str());
+                    static_cast<unsigned long long>(t.common.version), printable(release_name).c_str(),
+                    t.targets.size(), printable(format_rfc3339(t.common.expires)).c_str());
         COCOON_ASSIGN(auto count, release::count_signatures(*trusted, release::kRoleTargets, env));
         print_count(*trusted, count,
                     "targets role of root version " + std::to_string(trusted->common.version));

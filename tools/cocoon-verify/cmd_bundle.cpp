@@ -5,6 +5,7 @@
 
 #include "cocoon-verify/commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "core/file_io.hpp"
 #include "verify/offline_bundle.hpp"
 #include "verify/repo_source.hpp"
@@ -40,7 +41,8 @@ void add_bundle_command(CLI::App& app, int& exit_code) {
       exit_code = report("cocoon-verify", r.error());
       return;
     }
-    std::printf("wrote %s: %zu files, verified from %s\n", args->out.c_str(), *r, args->root.c_str());
+    std::printf("wrote %s: %zu files, verified from %s\n", printable(args->out).c_str(), *r,
+                printable(args->root).c_str());
     exit_code = kExitOk;
   });
 }

@@ -6,6 +6,7 @@
 #include "cocoon-verify/commands.hpp"
 #include "cocoon-verify/measurement_file.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "measure/bzimage.hpp"
 
 namespace cocoon::tools::verify {
@@ -25,17 +26,19 @@ std::string describe(const measure::Event& e) {
 void print_text(const measure::EventLogReport& r) {
   for (const auto& reg : r.registers) {
     const char* verdict = measure::verdict_name(reg.verdict);
-    std::printf("%-6s %-10s %s (%zu events)%s%s\n", reg.name.c_str(), verdict,
-                measure::to_hex(reg.replayed).c_str(), reg.event_count, reg.matched.empty() ? "" : " = ",
-                reg.matched.c_str());
+    std::printf("%-6s %-10s %s (%zu events)%s%s\n", printable(reg.name).c_str(), verdict,
+                printable(measure::to_hex(reg.replayed)).c_str(), reg.event_count,
+                reg.matched.empty() ? "" : " = ", printable(reg.matched).c_str());
     if (reg.verdict == measure::Verdict::unverified && reg.name == "RTMR0")
       std::printf("       unverified: host-dependent (no host profile in the measurement)\n");
     if (reg.divergence) {
       const auto& d = *reg.divergence;
       std::printf("       first divergence at event %u (closest candidate: %s)\n", d.index,
-                  d.candidate.c_str());
-      std::printf("         expected %s\n", d.expected ? describe(*d.expected).c_str() : "(no more events)");
-      std::printf("         actual   %s\n", d.actual ? describe(*d.actual).c_str() : "(the log ends here)");
+                  printable(d.candidate).c_str());
+      std::printf("         expected %s\n",
+                  d.expected ? printable(describe(*d.expected)).c_str() : "(no more events)");
+      std::printf("         actual   %s\n",
+                  d.actual ? printable(describe(*d.actual)).c_str() : "(the log ends here)");
     }
   }
   std::printf("result: %s\n", r.ok() ? "MATCH" : "MISMATCH");
@@ -80,8 +83,9 @@ int eventlog_command(const EventLogArgs& a) {
     if (auto back = measure::host_profile_from_json(j); !back) return report("cocoon-verify", back.error());
     std::string out = a.profile_out.empty() ? a.record_name + ".host-profile.json" : a.profile_out;
     if (auto st = write_file_atomic(out, pretty_json(j)); !st) return report("cocoon-verify", st.error());
-    std::fprintf(stderr, "recorded host profile %s (RTMR0 %s, %zu events) in %s\n", a.record_name.c_str(),
-                 measure::to_hex(profile.rtmr0).c_str(), profile.rtmr0_events.size(), out.c_str());
+    std::fprintf(stderr, "recorded host profile %s (RTMR0 %s, %zu events) in %s\n",
+                 printable(a.record_name).c_str(), printable(measure::to_hex(profile.rtmr0)).c_str(),
+                 profile.rtmr0_events.size(), printable(out).c_str());
   }
   return rc;
 }

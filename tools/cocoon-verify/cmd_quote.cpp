@@ -5,6 +5,7 @@
 #include "cocoon-verify/commands.hpp"
 #include "cocoon-verify/measurement_file.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 
 namespace cocoon::tools::verify {
 namespace {
@@ -25,17 +26,18 @@ void print_text(const measure::QuoteReport& r) {
     if (c.verdict == measure::Verdict::match) {
       std::string labels;
       for (const auto& l : c.matched) labels += (labels.empty() ? "" : "; ") + l;
-      std::printf("%-14s %-10s %s\n", c.name.c_str(), verdict, labels.c_str());
+      std::printf("%-14s %-10s %s\n", printable(c.name).c_str(), verdict, printable(labels).c_str());
     } else if (c.verdict == measure::Verdict::unverified) {
-      std::printf("%-14s %-10s %s (actual %s)\n", c.name.c_str(), verdict, c.note.c_str(), c.actual.c_str());
+      std::printf("%-14s %-10s %s (actual %s)\n", printable(c.name).c_str(), verdict,
+                  printable(c.note).c_str(), printable(c.actual).c_str());
     } else {
-      std::printf("%-14s %-10s %s\n", c.name.c_str(), verdict, c.note.c_str());
-      if (!c.actual.empty()) std::printf("%-14s   actual   %s\n", "", c.actual.c_str());
+      std::printf("%-14s %-10s %s\n", printable(c.name).c_str(), verdict, printable(c.note).c_str());
+      if (!c.actual.empty()) std::printf("%-14s   actual   %s\n", "", printable(c.actual).c_str());
       for (const auto& [label, value] : c.expected)
-        std::printf("%-14s   expected %s (%s)\n", "", value.c_str(), label.c_str());
+        std::printf("%-14s   expected %s (%s)\n", "", printable(value).c_str(), printable(label).c_str());
     }
   }
-  std::printf("image hash %s: %s\n", r.image_hash.c_str(),
+  std::printf("image hash %s: %s\n", printable(r.image_hash).c_str(),
               r.image_hash_listed ? "listed in the release" : "NOT listed in the release");
   std::printf("result: %s\n", r.debug_td ? "REFUSED" : r.ok() ? "MATCH" : "MISMATCH");
 }

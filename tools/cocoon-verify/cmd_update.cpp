@@ -5,6 +5,7 @@
 
 #include "cocoon-verify/commands.hpp"
 #include "common/exit_codes.hpp"
+#include "core/escape.hpp"
 #include "core/file_io.hpp"
 #include "core/json.hpp"
 #include "verify/repo_source.hpp"
@@ -25,13 +26,16 @@ void print_text(const cocoon::verify::UpdateReport& r, int code) {
     // A refusal's message usually starts with what was checked; the column already says it.
     std::string_view detail = c.detail;
     if (detail.starts_with(c.name + ": ")) detail.remove_prefix(c.name.size() + 2);
-    std::printf("%-6s %-16s %.*s\n", c.ok ? "ok" : "FAIL", c.name.c_str(), static_cast<int>(detail.size()),
-                detail.data());
+    // Details quote role names, target paths and errors from the mirror: escaped, so that none can
+    // end the line and forge an "ok" or ACCEPT line, or hide text with terminal controls.
+    std::printf("%-6s %-16s %s\n", c.ok ? "ok" : "FAIL", printable(c.name).c_str(),
+                printable(detail).c_str());
   }
   if (r.accepted()) {
     std::printf("ACCEPT%s\n", r.cocoon_policy ? "" : " (plain TUF: the root carries no Cocoon policy)");
   } else {
-    std::printf("REJECT (exit %d, %s): %s\n", code, errc_name(r.error->code), r.error->message.c_str());
+    std::printf("REJECT (exit %d, %s): %s\n", code, errc_name(r.error->code),
+                printable(r.error->message).c_str());
   }
 }
 
@@ -76,7 +80,7 @@ int update_command(const UpdateArgs& a) {
   } else {
     print_text(r, code);
   }
-  if (!r.accepted()) std::fprintf(stderr, "cocoon-verify: error: %s\n", r.error->message.c_str());
+  if (!r.accepted()) report("cocoon-verify", *r.error);
   return code;
 }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "core/escape.hpp"
 #include "core/result.hpp"
 
 namespace cocoon::tools {
@@ -63,8 +64,10 @@ inline int exit_code_for(Errc c) {
 }
 
 // Prints "<tool>: error: <message>" on stderr and returns the exit code for the error's class.
+// Messages quote names and bytes from mirrors, logs and files: escaped here, once for every tool, so
+// no message can end its line early, forge another or reach the terminal's control sequences.
 inline int report(const char* tool, const Error& e) {
-  std::fprintf(stderr, "%s: error: %s\n", tool, e.message.c_str());
+  std::fprintf(stderr, "%s: error: %s\n", tool, printable(e.message).c_str());
   return exit_code_for(e.code);
 }
 

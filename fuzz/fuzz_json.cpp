@@ -1,0 +1,19 @@
+// parse_json and OLPC canonical JSON: canonical output parses back to the same value and is a fixed
+// point (canonical(parse(canonical(v))) == canonical(v)); pretty output parses back to the same value.
+#include "core/json.hpp"
+#include "fuzz_common.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  auto parsed = cocoon::parse_json(cocoon::fuzz::text(data, size));
+  if (!parsed) return 0;
+  auto again = cocoon::parse_json(cocoon::pretty_json(*parsed));
+  FUZZ_CHECK(again && *again == *parsed);
+  auto canonical = cocoon::canonical_json(*parsed);
+  if (!canonical) return 0;  // floats have no canonical form
+  auto reparsed = cocoon::parse_json(*canonical);
+  FUZZ_CHECK(reparsed);
+  FUZZ_CHECK(*reparsed == *parsed);
+  auto twice = cocoon::canonical_json(*reparsed);
+  FUZZ_CHECK(twice && *twice == *canonical);
+  return 0;
+}
