@@ -53,7 +53,9 @@ TEST_CASE("attack: one maintainer key signing the threshold number of times") {
   Bytes targets = r.make_targets(1, {{"app/app.tar", "x"}}, {0, 1}, {}, kNow + kYear,
                                  std::vector<const crypto::SecretKey*>{&r.maintainers[0], &r.maintainers[0]});
   publish_targets(r, 1, targets);
-  REQUIRE_REFUSED(r.update(), Errc::signature, "1 distinct targets key(s) signed");
+  // Refused before counting: metadata with two signatures under one key id is malformed, as python-tuf,
+  // tuf-js and the TUF conformance suite also hold (count_signatures would count the key once anyway).
+  REQUIRE_REFUSED(r.update(), Errc::invalid_input, "two signatures under key id");
 }
 
 TEST_CASE("attack: one maintainer key listed under two key ids (tuf-js 6.0.2 accepts this)") {

@@ -170,11 +170,16 @@ TEST_CASE("hostile: a plain-TUF delegation key with a number as keytype does not
   REQUIRE(parsed.ok());
   REQUIRE(parsed->has_value());
   CHECK_FALSE((*parsed)->keys.at(std::string(64, 'a')).usable());
-  for (Json bad : {Json(5), Json::array({5}), Json{{"keytype", {{"x", 1}}}}}) {
+  for (Json bad : {Json(5), Json::array({5})}) {
     Json sp = {{"delegations", {{"keys", {{"k", bad}}}, {"roles", Json::array()}}}};
     REQUIRE_NOTHROW(parsed = parse_delegations(sp));
     CHECK_FALSE(parsed.ok());
   }
+  Json odd = {{"keytype", {{"x", 1}}}};
+  Json sp = {{"delegations", {{"keys", {{"k", odd}}}, {"roles", Json::array()}}}};
+  REQUIRE_NOTHROW(parsed = parse_delegations(sp));
+  REQUIRE(parsed.ok());
+  CHECK_FALSE((*parsed)->keys.at("k").usable());
 }
 
 TEST_CASE("hostile: host_profiles of the wrong type in a measurement file exit 2") {

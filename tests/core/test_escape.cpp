@@ -89,7 +89,7 @@ TEST_CASE("parse_json refuses nesting deeper than kMaxJsonDepth without recursin
   CHECK(canonical_json(*ok).ok());
 }
 
-TEST_CASE("parse_json errors quote input bytes escaped; parse_secret_json quotes nothing") {
+TEST_CASE("parse_json errors quote input bytes escaped, parse_secret_json quotes nothing") {
   auto bad = parse_json("{\"a\": \"\xff\"}", "timestamp.json");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().code == Errc::invalid_input);

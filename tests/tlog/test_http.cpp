@@ -188,7 +188,9 @@ TEST_CASE("http: 64 concurrent clients - every acknowledged entry appears exactl
   CHECK(n == kClients * (kPerClient - 1));
   auto all = reader.entries(0, n, n);
   REQUIRE(all.ok());
-  std::set<Bytes> distinct(all->begin(), all->end());
+  // As strings: GCC 12 at -O3 warns falsely (-Wstringop-overread) inside std::set<std::vector<uint8_t>>.
+  std::set<std::string> distinct;
+  for (const Bytes& entry : *all) distinct.emplace(entry.begin(), entry.end());
   CHECK(distinct.size() == n);
   for (int c = 0; c < kClients; ++c) {
     REQUIRE(acked[c].size() == kPerClient);
