@@ -1,9 +1,10 @@
 // Key files (cocoon-public-key/v1, builders and maintainers lists, cocoon-secret-key/v1). Public keys
 // that parse have the key id of their key and survive public_key_json -> parse. Secret key files are read
 // without a passphrase: an unencrypted one must hold the seed of its stored public key, an encrypted one
-// is refused before any key derivation, and no error message ever quotes a seed-sized hex run from the
-// input.
-#include <cctype>
+// is refused before any key derivation, and no error message ever quotes the seed or its ciphertext.
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/json.hpp"
 #include "crypto/key_file.hpp"
@@ -11,13 +12,19 @@
 
 namespace {
 
-// True when the message holds 64 consecutive hex digits (a seed or anything seed-like).
-bool quotes_hex_run(const std::string& message) {
-  std::size_t run = 0;
-  for (char c : message) {
-    run = std::isxdigit(static_cast<unsigned char>(c)) ? run + 1 : 0;
-    if (run >= 64) return true;
-  }
+// True when the message quotes 16 or more consecutive characters of the file's secret members ("seed",
+// and the encrypted seed's "ciphertext"). Key ids and public keys may be quoted: they are public.
+bool quotes_secret(const std::string& message, std::string_view text) {
+  auto doc = cocoon::parse_json(text);
+  if (!doc || !doc->is_object()) return false;
+  std::vector<std::string> secrets;
+  if (auto seed = doc->find("seed"); seed != doc->end() && seed->is_string()) secrets.push_back(*seed);
+  if (auto enc = doc->find("encryption"); enc != doc->end() && enc->is_object())
+    if (auto ct = enc->find("ciphertext"); ct != enc->end() && ct->is_string()) secrets.push_back(*ct);
+  constexpr std::size_t kRun = 16;
+  for (const std::string& secret : secrets)
+    for (std::size_t i = 0; i + kRun <= secret.size(); ++i)
+      if (message.find(std::string_view(secret).substr(i, kRun)) != std::string::npos) return true;
   return false;
 }
 
@@ -29,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (secret) {
     FUZZ_CHECK(secret->public_key().keyid == c::ed25519_key_id(secret->pair.public_key));
   } else {
-    FUZZ_CHECK(!quotes_hex_run(secret.error().message));
+    FUZZ_CHECK(!quotes_secret(secret.error().message, cocoon::fuzz::text(data, size)));
   }
   auto doc = cocoon::parse_json(cocoon::fuzz::text(data, size));
   if (!doc) return 0;
