@@ -2,10 +2,10 @@
 // parses to the same bundle.
 #include "core/json.hpp"
 #include "fuzz_common.hpp"
-#include "release/log_bundle.hpp"
+#include "tlog/log_bundle.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  namespace r = cocoon::release;
+  namespace r = cocoon::tlog;
   auto doc = cocoon::parse_json(cocoon::fuzz::text(data, size));
   if (!doc) return 0;
   auto bundle = r::parse_log_bundle(*doc);

@@ -7,8 +7,8 @@
 
 #include "core/json.hpp"
 #include "fuzz_common.hpp"
-#include "release/log_bundle.hpp"
 #include "tlog/hash.hpp"
+#include "tlog/log_bundle.hpp"
 #include "tlog/proof.hpp"
 
 namespace {
@@ -16,8 +16,8 @@ namespace {
 using cocoon::tlog::Proof;
 
 Proof round_trip(std::uint64_t old_size, const Proof& proof) {
-  auto parsed = cocoon::release::parse_consistency_proofs(
-      cocoon::Json{{"consistency", cocoon::release::consistency_proofs_json({{old_size, proof}})}}, "fuzz");
+  auto parsed = cocoon::tlog::parse_consistency_proofs(
+      cocoon::Json{{"consistency", cocoon::tlog::consistency_proofs_json({{old_size, proof}})}}, "fuzz");
   FUZZ_CHECK(parsed);
   FUZZ_CHECK(parsed->size() == 1 && parsed->count(old_size) == 1);
   return parsed->at(old_size);
@@ -72,7 +72,7 @@ void tree_properties(const std::uint8_t* data, std::size_t size) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  namespace r = cocoon::release;
+  namespace r = cocoon::tlog;
   tree_properties(data, size);
   auto doc = cocoon::parse_json(cocoon::fuzz::text(data, size));
   if (!doc) return 0;

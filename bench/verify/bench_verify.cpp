@@ -116,13 +116,25 @@ int make(const fs::path& dir, bool cocoon) {
     for (const auto& [alg, hex] : tf.hashes) put(repo / ("targets/" + d + hex + "." + base), content);
     std::vector<std::string> cited;
     for (int b = 0; cocoon && b < 3; ++b) {
-      attest::Statement st{{{base, tf.hashes["sha256"]}}, attest::kSlsaProvenanceV1, Json::object()};
+      Json external{{"recipe",
+                     {{"name", d.substr(0, d.size() - 1)},
+                      {"version", "1.0.0"},
+                      {"digest", {{"sha256", std::string(64, 'a')}}}}},
+                    {"source", {{"url", "https://example.invalid/p.git"}, {"commit", std::string(40, 'c')}}}};
+      attest::Statement st{{{base, tf.hashes["sha256"]}},
+                           attest::kSlsaProvenanceV1,
+                           Json{{"buildDefinition", {{"externalParameters", external}}}}};
       std::string file = attest::dsse_envelope_json(attest::sign_statement(st, builders[b])).dump() + "\n";
       std::string sha = crypto::sha256_hex(file);
       put(repo / verify::attestation_path(sha), file);
       cited.push_back(sha);
     }
-    if (cocoon) tf.custom = Json{{"cocoon", {{"attestations", cited}}}};
+    if (cocoon)
+      tf.custom = Json{{"cocoon",
+                        {{"version", "1.0.0"},
+                         {"source_commit", std::string(40, 'c')},
+                         {"recipe_sha256", std::string(64, 'a')},
+                         {"attestations", cited}}}};
     targets.targets[path] = tf;
   }
   std::string targets_text = sign(release::targets_json(targets), {&maintainers[0], &maintainers[1]});

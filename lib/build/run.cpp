@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "archive/archive.hpp"
+#include "build/out_dir.hpp"
 #include "build/process.hpp"
 #include "core/file_io.hpp"
 #include "crypto/hash.hpp"
@@ -177,6 +178,36 @@ Status produce_artifacts(const Recipe& recipe, const fs::path& work_tree, std::i
   return hash_files_parallel(to_hash);
 }
 
+// Keeps only logs/ in the staging directory and swaps it in as OUT, so the failed run's logs stay at
+// OUT/logs/ and no artifact of an earlier run is left beside them. Returns where the logs are.
+fs::path commit_logs_only(StagedOutput& staged, const fs::path& out_dir,
+                          const std::function<void(ProgressEvent)>& notify) {
+  std::error_code ec, rm;
+  for (fs::directory_iterator it(staged.dir(), ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().filename() != "logs") fs::remove_all(it->path(), rm);
+  auto committed = staged.commit();
+  if (!committed) {
+    notify({ProgressEvent::Kind::warning,
+            {},
+            0,
+            0,
+            {},
+            {},
+            "could not replace " + out_dir.string() + " (" + committed.error().message + "); logs kept"});
+    return staged.keep() / "logs";
+  }
+  if (*committed)
+    notify({ProgressEvent::Kind::warning,
+            {},
+            0,
+            0,
+            {},
+            {},
+            "the previous " + out_dir.string() + " held files cocoon-build did not write; kept at " +
+                (*committed)->string()});
+  return out_dir / "logs";
+}
+
 }  // namespace
 
 Result<BuildResult> run_recipe(const Recipe& recipe, const RunOptions& options) {
@@ -186,15 +217,13 @@ Result<BuildResult> run_recipe(const Recipe& recipe, const RunOptions& options) 
   BuildResult result;
   result.recipe = recipe;
   result.started = now_unix();
-  result.out_dir = options.out_dir;
   result.source_url = options.source_override.value_or(recipe.source_url);
   const Variation& var = options.variation;
 
+  // Refuses an --out that is not ours before minutes of building, not after.
+  COCOON_ASSIGN(StagedOutput staged, StagedOutput::begin(options.out_dir));
+  result.out_dir = staged.dir();
   std::error_code ec;
-  fs::create_directories(options.out_dir, ec);
-  if (ec)
-    return make_error(Errc::io,
-                      "cannot create output directory " + options.out_dir.string() + ": " + ec.message());
   fs::path work_root = options.work_root;
   if (work_root.empty()) {
     const char* t = std::getenv("TMPDIR");
@@ -209,12 +238,12 @@ Result<BuildResult> run_recipe(const Recipe& recipe, const RunOptions& options) 
   work_tree /= "src";
   fs::path home = base.path() / "home";
   if (!var.home_component.empty()) home /= var.home_component;
-  fs::path logs = base.path() / "logs";
+  fs::path logs = staged.dir() / "logs";
   fs::create_directories(home, ec);
-  fs::create_directories(logs, ec);
+  if (!ec) fs::create_directories(logs, ec);
   if (ec) return make_error(Errc::io, "cannot prepare " + base.path().string() + ": " + ec.message());
 
-  notify({ProgressEvent::Kind::fetch, {}, 0, 0, {}, {}});
+  notify({ProgressEvent::Kind::fetch, {}, 0, 0, {}, {}, {}});
   fs::path cache = options.cache_dir.empty() ? source::default_cache_dir() : options.cache_dir;
   COCOON_ASSIGN(source::SourceTree src,
                 source::fetch_and_checkout(result.source_url, recipe.source_commit, cache, work_tree));
@@ -241,33 +270,59 @@ Result<BuildResult> run_recipe(const Recipe& recipe, const RunOptions& options) 
     spec.env = env;
     spec.cwd = work_tree;
     spec.umask = var.umask;
-    spec.log = logs / (std::to_string(i + 1) + "-" + step.name + ".log");
+    fs::path log_name = std::to_string(i + 1) + "-" + step.name + ".log";
+    spec.log = logs / log_name;
     if (!var.hostname.empty()) spec.hostname = var.hostname;
-    notify({ProgressEvent::Kind::step_start, step.name, 0, 0, {}, spec.log});
+    notify({ProgressEvent::Kind::step_start, step.name, 0, 0, {}, spec.log, {}});
     auto t0 = std::chrono::steady_clock::now();
     auto outcome = run_process(spec);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!outcome) {
       Error e = std::move(outcome).error();
       e.message = "step \"" + step.name + "\": " + e.message;
+      commit_logs_only(staged, options.out_dir, notify);
       return e;
     }
     if (outcome->exit_code != 0) {
       auto tail = tail_lines(spec.log, 20);
-      notify({ProgressEvent::Kind::step_failed, step.name, secs, outcome->exit_code, tail, spec.log});
+      fs::path kept = commit_logs_only(staged, options.out_dir, notify) / log_name;
+      notify({ProgressEvent::Kind::step_failed, step.name, secs, outcome->exit_code, tail, kept, {}});
       return make_error(Errc::build_failed, "step \"" + step.name + "\" failed with exit code " +
                                                 std::to_string(outcome->exit_code) +
                                                 (tail.empty() ? std::string() : ": " + tail.back()));
     }
-    notify({ProgressEvent::Kind::step_done, step.name, secs, 0, {}, spec.log});
+    notify({ProgressEvent::Kind::step_done, step.name, secs, 0, {}, spec.log, {}});
   }
 
-  notify({ProgressEvent::Kind::artifacts, {}, 0, 0, {}, {}});
-  COCOON_TRY(produce_artifacts(recipe, work_tree, src.committer_time, result));
-  result.finished = now_unix();
-  COCOON_TRY(write_run_outputs(result));
+  notify({ProgressEvent::Kind::artifacts, {}, 0, 0, {}, {}, {}});
+  auto finish = [&]() -> Status {
+    COCOON_TRY(produce_artifacts(recipe, work_tree, src.committer_time, result));
+    result.finished = now_unix();
+    COCOON_TRY(write_run_outputs(result));
+    // The logs of a successful build differ between builders (paths, timings): they are not outputs.
+    std::error_code rm;
+    fs::remove_all(logs, rm);
+    if (options.before_commit) COCOON_TRY(options.before_commit(result));
+    return Ok{};
+  };
+  if (auto st = finish(); !st) {
+    commit_logs_only(staged, options.out_dir, notify);
+    return st.error();
+  }
+  COCOON_ASSIGN(std::optional<fs::path> kept, staged.commit());
+  if (kept)
+    notify({ProgressEvent::Kind::warning,
+            {},
+            0,
+            0,
+            {},
+            {},
+            "the previous " + options.out_dir.string() + " held files cocoon-build did not write; kept at " +
+                kept->string()});
+  for (auto& a : result.artifacts) a.path = options.out_dir / a.path.lexically_relative(result.out_dir);
+  result.out_dir = options.out_dir;
   if (options.keep_work) base.release();
-  notify({ProgressEvent::Kind::done, {}, 0, 0, {}, {}});
+  notify({ProgressEvent::Kind::done, {}, 0, 0, {}, {}, {}});
   return result;
 }
 

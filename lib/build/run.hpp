@@ -29,15 +29,19 @@ struct Variation {
 
 // Progress reported while a run goes on; the library never prints, the tool decides how to show it.
 struct ProgressEvent {
-  enum class Kind { fetch, step_start, step_done, step_failed, artifacts, done } kind;
+  enum class Kind { fetch, step_start, step_done, step_failed, artifacts, done, warning } kind;
   std::string step;                   // step name for step events
   double elapsed_seconds = 0;         // for step_done / step_failed: the step's time
   int exit_code = 0;                  // for step_failed
   std::vector<std::string> log_tail;  // for step_failed: the last lines of the step's output
-  std::filesystem::path log;          // the step's full log
+  std::filesystem::path log;          // the step's full log (for step_failed: where it stays)
+  std::string message;                // for warning
 };
 
 struct RunOptions {
+  // Replaced as a whole (build/out_dir.hpp): after a successful run it holds the artifacts, SHA256SUMS,
+  // buildinfo.json and what before_commit added; after a failed step, only logs/ with every step's log.
+  // A run that fails before its first step leaves it untouched.
   std::filesystem::path out_dir;
   std::filesystem::path cache_dir;             // empty: source::default_cache_dir()
   std::optional<std::string> source_override;  // --source PATH_OR_URL
@@ -45,11 +49,15 @@ struct RunOptions {
   bool keep_work = false;                      // leave the work tree for inspection
   Variation variation;
   std::function<void(const ProgressEvent&)> on_progress;
+  // Called after a successful build with result.out_dir set to the staging directory, to add files
+  // (the attestation) that must appear in out_dir together with the artifacts or not at all.
+  std::function<Status(const BuildResult&)> before_commit;
 };
 
 // Errors: Errc::not_found (commit absent), Errc::build_failed (a step exited non-zero: the message
-// names the step and exit code), Errc::invalid_input (an artifact the recipe names is missing or is
-// the wrong kind), Errc::io.
+// names the step and exit code), Errc::invalid_input (out_dir may not be replaced, see
+// check_output_replaceable; an artifact the recipe names is missing or is the wrong kind), Errc::io.
+// On success result.out_dir is options.out_dir and artifact paths point into it.
 Result<BuildResult> run_recipe(const Recipe& recipe, const RunOptions& options);
 
 // Writes SHA256SUMS (sha256sum's format, sorted by name) and buildinfo.json into result.out_dir.

@@ -22,6 +22,8 @@ const char* errc_name(Errc c) {
       return "log";
     case Errc::builder_agreement:
       return "builder agreement";
+    case Errc::label_mismatch:
+      return "label mismatch";
     case Errc::hash_mismatch:
       return "hash mismatch";
     case Errc::mismatch:

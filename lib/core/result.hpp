@@ -19,6 +19,7 @@ enum class Errc {
   rollback,           // a version or tree size went backwards
   log_inconsistent,   // log proof, fork, witness quorum
   builder_agreement,  // too few builders reproduced an artifact
+  label_mismatch,     // a release's product, version, recipe or commit differs from what builders attested
   hash_mismatch,      // bytes do not match their declared digest/length
   mismatch,           // two things compared and differ (check, verify, diff)
   build_failed,       // a recipe step failed

@@ -2,8 +2,8 @@
 
 #include <set>
 
+#include "core/bytes.hpp"
 #include "release/metadata.hpp"
-#include "tlog/note.hpp"
 
 namespace cocoon::release {
 
@@ -23,6 +23,28 @@ Status check_members(const Json& object, std::initializer_list<const char*> allo
     if (!known) return bad("unknown member \"" + it.key() + "\" in " + where);
   }
   return Ok{};
+}
+
+// A C2SP note verifier key "<name>+<8 hex key hash>+<base64(alg || key)>", checked for shape only:
+// the policy is data here. The key is parsed fully (key hash, algorithm, length) where a log signature
+// is checked (lib/publish, lib/verify) and by `cocoon-sign root` when it writes a root, so release stays
+// free of the log. Returns the name and the decoded bytes (algorithm byte, then the key).
+struct KeyShape {
+  std::string name;
+  Bytes key;
+};
+
+Result<KeyShape> verifier_key_shape(const std::string& text, const std::string& which) {
+  std::size_t a = text.find('+');
+  std::size_t b = a == std::string::npos ? a : text.find('+', a + 1);
+  // The name holds no '+'; the base64 key may.
+  if (a == std::string::npos || a == 0 || b == std::string::npos || b - a - 1 != 8 ||
+      !hex_decode(text.substr(a + 1, 8)).ok())
+    return bad(which + " is not of the form <name>+<8 hex digits>+<base64 key>");
+  auto key = base64_decode(text.substr(b + 1));
+  if (!key.ok() || key->size() < 2)
+    return bad(which + ": the key is not base64 of an algorithm byte and a key");
+  return KeyShape{text.substr(0, a), std::move(*key)};
 }
 
 }  // namespace
@@ -57,11 +79,10 @@ Result<CocoonPolicy> parse_policy(const Json& doc) {
   COCOON_TRY(check_members(*log, {"origin", "verifier_key"}, "\"log\""));
   COCOON_ASSIGN(p.log_origin, get_string(*log, "origin", kWhat));
   COCOON_ASSIGN(p.log_verifier_key, get_string(*log, "verifier_key", kWhat));
-  auto verifier = tlog::parse_verifier_key(p.log_verifier_key);
-  if (!verifier.ok()) return bad("log verifier key: " + verifier.error().message);
-  if (verifier->name != p.log_origin) {
-    return bad("log origin \"" + p.log_origin + "\" differs from the verifier key's name \"" +
-               verifier->name + "\"");
+  COCOON_ASSIGN(KeyShape verifier, verifier_key_shape(p.log_verifier_key, "log verifier key"));
+  if (verifier.name != p.log_origin) {
+    return bad("log origin \"" + p.log_origin + "\" differs from the verifier key's name \"" + verifier.name +
+               "\"");
   }
 
   COCOON_ASSIGN(const Json* witnesses, get_object(doc, "witnesses", kWhat));
@@ -72,9 +93,9 @@ Result<CocoonPolicy> parse_policy(const Json& doc) {
   std::set<std::string> seen_witness_keys;
   for (const Json& k : *wkeys) {
     if (!k.is_string()) return bad("witness keys must be verifier key strings");
-    auto w = tlog::parse_verifier_key(k.get<std::string>());
-    if (!w.ok()) return bad("witness key: " + w.error().message);
-    std::string raw(w->key.begin(), w->key.end());
+    COCOON_ASSIGN(KeyShape w, verifier_key_shape(k.get<std::string>(), "witness key"));
+    // The same key under another algorithm byte is the same witness.
+    std::string raw(w.key.begin() + 1, w.key.end());
     if (!seen_witness_keys.insert(raw).second)
       return bad("witness key listed twice: " + k.get<std::string>());
     p.witness_keys.push_back(k.get<std::string>());

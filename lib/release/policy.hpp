@@ -12,7 +12,8 @@
 //     "example.org/cocoon-releases+1234abcd+AQ..."}, "witnesses": {"quorum": 1, "keys":
 //     ["witness.example+89abcdef+BA..."]}}
 // Invariant after parsing: 1 <= builders.threshold <= distinct builder keys, builder key ids recomputed,
-// log origin equals the verifier key's name, witness keys parse and are distinct,
+// log origin equals the verifier key's name, log and witness keys have the shape of C2SP note verifier
+// keys (fully parsed only where a signature is checked: lib/publish, lib/verify), witness keys distinct,
 // witnesses.quorum <= number of witness keys (0 only when the policy names no witnesses).
 #include <cstdint>
 #include <map>

@@ -6,9 +6,11 @@
 
 #include "attest/compare.hpp"
 #include "attest/dsse.hpp"
+#include "attest/labels.hpp"
 #include "attest/statement.hpp"
 #include "core/file_io.hpp"
 #include "crypto/hash.hpp"
+#include "release/products.hpp"
 
 namespace cocoon::release {
 
@@ -46,47 +48,91 @@ Result<int> compare_release_versions(std::string_view a, std::string_view b) {
   return 0;
 }
 
+namespace {
+
+// An attestation file given to propose, parsed once.
+struct GivenAttestation {
+  attest::AttestationInput input;
+  std::string file_sha256;
+  std::optional<attest::ReleaseLabels> labels;  // absent when the statement states none
+};
+
+// Why no builder agreement exists for an artifact: when trusted builders did attest it, but for other
+// labels (another version, recipe or commit), that is the reason to name, as its own class.
+Error no_agreement(const std::string& artifact, std::size_t best, const CocoonPolicy& policy,
+                   const attest::ReleaseLabels& claimed, const std::vector<GivenAttestation>& others) {
+  for (const auto& g : others) {
+    if (!g.labels || g.labels->product != claimed.product) continue;
+    auto st = attest::parse_statement(g.input.envelope.payload);
+    bool names_it = st.ok() && std::any_of(st->subjects.begin(), st->subjects.end(),
+                                           [&](const attest::Subject& s) { return s.name == artifact; });
+    if (!names_it) continue;
+    return make_error(Errc::label_mismatch, "propose: no attestation describes " +
+                                                attest::describe_labels(claimed) + "; " + g.input.source +
+                                                " attests " + artifact + " for " +
+                                                attest::describe_labels(*g.labels) + " (" +
+                                                attest::label_difference(claimed, *g.labels) + ")");
+  }
+  return make_error(Errc::builder_agreement, "propose: artifact " + artifact + " reproduced by " +
+                                                 std::to_string(best) +
+                                                 " trusted builder(s), the policy requires " +
+                                                 std::to_string(policy.builder_threshold));
+}
+
+}  // namespace
+
 Result<Envelope> propose_targets(const Root& root, const ProposeInput& in) {
   if (!root.policy)
     return make_error(Errc::invalid_input, "propose: the root carries no x-cocoon-policy (builder keys)");
   const CocoonPolicy& policy = *root.policy;
   COCOON_TRY(version_parts(in.release_version));
+  const attest::ReleaseLabels claimed{in.recipe.name, in.release_version, in.recipe.sha256,
+                                      in.recipe.source_commit};
 
+  Targets targets;
   std::uint64_t version = 1;
   if (in.previous) {
     version = in.previous->common.version + 1;
-    if (in.previous->release && in.previous->release->contains("version") &&
-        in.previous->release->at("version").is_string()) {
-      std::string prev = in.previous->release->at("version").get<std::string>();
-      COCOON_ASSIGN(int cmp, compare_release_versions(in.release_version, prev));
+    COCOON_ASSIGN(auto published, products_of(*in.previous));
+    if (auto same = published.find(claimed.product); same != published.end()) {
+      COCOON_ASSIGN(int cmp, compare_release_versions(in.release_version, same->second.labels.version));
       if (cmp <= 0) {
-        return make_error(Errc::rollback, "propose: release version " + in.release_version +
-                                              " is not greater than the last published version " + prev);
+        return make_error(Errc::rollback, "propose: " + claimed.product + " " + in.release_version +
+                                              " is not greater than its last published version " +
+                                              same->second.labels.version);
       }
     }
+    // Every other product stays exactly as published: one release changes one product.
+    for (const auto& [path, info] : in.previous->targets)
+      if (product_of(path) != claimed.product) targets.targets[path] = info;
   }
 
-  // Parse every attestation file; remember which file backs which (artifact, digest).
-  std::vector<attest::AttestationInput> inputs;
-  std::vector<std::string> file_digests;
+  // Parse every attestation file; only those stating this release's labels may count.
+  std::vector<GivenAttestation> matching, others;
   for (const auto& f : in.attestations) {
     auto doc = parse_json(to_string(f.bytes), f.source);
     if (!doc.ok()) return doc.error();
     auto env = attest::parse_dsse_envelope(*doc);
     if (!env.ok()) return make_error(Errc::invalid_input, f.source + ": " + env.error().message);
-    inputs.push_back({f.source, std::move(env.value())});
-    file_digests.push_back(crypto::sha256_hex(f.bytes));
+    GivenAttestation g{{f.source, std::move(env.value())}, crypto::sha256_hex(f.bytes), std::nullopt};
+    if (auto st = attest::parse_statement(g.input.envelope.payload); st.ok()) {
+      if (auto labels = attest::attested_labels(*st); labels.ok()) g.labels = *labels;
+    }
+    (g.labels == claimed ? matching : others).push_back(std::move(g));
   }
-  if (inputs.empty()) return make_error(Errc::builder_agreement, "propose: no attestations given");
+  if (in.attestations.empty()) return make_error(Errc::builder_agreement, "propose: no attestations given");
+  std::vector<attest::AttestationInput> inputs;
+  for (const auto& g : matching) inputs.push_back(g.input);
   attest::CompareOptions options;
   options.threshold = policy.builder_threshold;
-  COCOON_ASSIGN(attest::CompareReport report,
-                attest::compare_attestations(inputs, policy.builder_keys, options));
+  attest::CompareReport report;
+  if (!inputs.empty()) {
+    COCOON_ASSIGN(report, attest::compare_attestations(inputs, policy.builder_keys, options));
+  }
 
   std::map<std::string, const ArtifactDigest*> on_disk;
   for (const auto& a : in.artifacts) on_disk[a.name] = &a;
 
-  Targets targets;
   targets.common = CommonFields{kRoleTargets, kSpecVersion, version, in.expires};
   for (const auto& name : in.recipe.artifacts) {
     auto verdict = std::find_if(report.artifacts.begin(), report.artifacts.end(),
@@ -95,10 +141,7 @@ Result<Envelope> propose_targets(const Root& root, const ProposeInput& in) {
       std::size_t best = 0;
       if (verdict != report.artifacts.end() && !verdict->digests.empty())
         best = verdict->digests.front().builders.size();
-      return make_error(Errc::builder_agreement, "propose: artifact " + name + " reproduced by " +
-                                                     std::to_string(best) +
-                                                     " trusted builder(s), the policy requires " +
-                                                     std::to_string(policy.builder_threshold));
+      return no_agreement(name, best, policy, claimed, others);
     }
     auto file = on_disk.find(name);
     if (file == on_disk.end())
@@ -111,15 +154,15 @@ Result<Envelope> propose_targets(const Root& root, const ProposeInput& in) {
     // The attestation files whose statement lists this artifact with the agreed digest, signed by a
     // trusted builder.
     std::vector<std::string> backing;
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
+    for (const auto& g : matching) {
       bool trusted_signature = false;
-      for (const auto& c : attest::dsse_check_signatures(inputs[i].envelope, policy.builder_keys)) {
+      for (const auto& c : attest::dsse_check_signatures(g.input.envelope, policy.builder_keys)) {
         trusted_signature = trusted_signature || c.outcome == attest::SignatureCheck::Outcome::valid;
       }
-      auto st = attest::parse_statement(inputs[i].envelope.payload);
+      auto st = attest::parse_statement(g.input.envelope.payload);
       if (!trusted_signature || !st.ok()) continue;
       for (const auto& s : st->subjects) {
-        if (s.name == name && s.sha256 == verdict->agreed_sha256) backing.push_back(file_digests[i]);
+        if (s.name == name && s.sha256 == verdict->agreed_sha256) backing.push_back(g.file_sha256);
       }
     }
     std::sort(backing.begin(), backing.end());
@@ -138,7 +181,7 @@ Result<Envelope> propose_targets(const Root& root, const ProposeInput& in) {
                        {"attestations", backing}}}};
     targets.targets[path] = std::move(tf);
   }
-  if (targets.targets.empty())
+  if (in.recipe.artifacts.empty())
     return make_error(Errc::invalid_input, "propose: the recipe lists no artifacts");
   targets.release = Json{{"name", in.recipe.name},
                          {"version", in.release_version},
@@ -160,6 +203,9 @@ Result<Envelope> propose_targets(const Root& root, const ProposeInput& in) {
     if (!doc.is_object() || !doc.contains("image_hashes") || !doc["image_hashes"].is_array())
       return make_error(Errc::invalid_input, "propose: measurement.json has no image_hashes array");
     (*targets.release)["image_hashes"] = doc["image_hashes"];
+    // Also on the target itself, so the image hashes of every product stay in later targets versions
+    // that release other products.
+    (*agreed->second.custom)["cocoon"]["image_hashes"] = doc["image_hashes"];
   }
   Envelope env;
   env.signed_part = targets_json(targets);

@@ -53,8 +53,12 @@ struct ProposeInput {
   UnixSeconds expires = 0;
 };
 
+// The draft lists the recipe's product at the given version and carries every other product of
+// `previous` forward unchanged (products.hpp). Only attestations stating this release's labels count
+// (product = recipe name, version, recipe sha256, source commit; attest/labels.hpp).
 // Errors: builder_agreement (an artifact fewer than the builder threshold reproduced, or the file on
-// disk is not the agreed one), rollback (release version not greater than the previous one),
+// disk is not the agreed one), label_mismatch (builders attested the artifact, but for another version,
+// recipe or commit), rollback (the version is not greater than this product's published one),
 // invalid_input (no policy in the root, bad version text, unreadable attestation, unknown artifact).
 Result<Envelope> propose_targets(const Root& root, const ProposeInput& input);
 

@@ -3,10 +3,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <map>
+
 #include "core/bytes.hpp"
 #include "core/file_io.hpp"
 #include "crypto/hash.hpp"
 #include "release/draft.hpp"
+#include "release/products.hpp"
 #include "release/threshold.hpp"
 
 namespace cocoon::release {
@@ -209,6 +212,11 @@ Result<Targets> check_targets_publishable(const RepositoryState& state, const En
                                           " is not above the published version " +
                                           std::to_string(state.targets->common.version));
   }
+  if (state.root->policy) {
+    // Per product: one release each, labels consistent, no version going back, no release rewritten.
+    COCOON_TRY(products_of(targets));
+    if (state.targets) COCOON_TRY(product_changes(*state.targets, targets));
+  }
   return targets;
 }
 
@@ -221,8 +229,28 @@ Status publish_targets(const std::filesystem::path& repo, const Envelope& target
   COCOON_ASSIGN(Targets targets, check_targets_publishable(state, targets_env, times.now));
   const Root& root = *state.root;
 
+  // A target published before, unchanged (another product carried forward), is already in the
+  // repository under every hash; only new targets come from artifacts_dir.
+  auto already_published = [&](const std::string& path, const TargetFile& file) {
+    if (!state.targets) return false;
+    auto it = state.targets->targets.find(path);
+    if (it == state.targets->targets.end() || it->second.length != file.length ||
+        it->second.hashes != file.hashes)
+      return false;
+    std::filesystem::path target_path(path);
+    for (const auto& [alg, hex] : file.hashes) {
+      std::error_code ec;
+      auto p = paths.targets / target_path.parent_path() / (hex + "." + target_path.filename().string());
+      if (std::filesystem::file_size(p, ec) != file.length || ec) return false;
+    }
+    return true;
+  };
+  std::map<std::string, TargetFile> fresh;
+  for (const auto& [path, file] : targets.targets)
+    if (!already_published(path, file)) fresh.emplace(path, file);
+
   // Check every file before anything is written.
-  for (const auto& [path, file] : targets.targets) {
+  for (const auto& [path, file] : fresh) {
     std::filesystem::path target_path(path);
     std::filesystem::path src = artifacts_dir / target_path.filename();
     if (!path_exists(src))
@@ -261,7 +289,7 @@ Status publish_targets(const std::filesystem::path& repo, const Envelope& target
   for (const Bytes& file : attestations) {
     COCOON_TRY(write_file_atomic(paths.attestations / (crypto::sha256_hex(file) + ".json"), file));
   }
-  for (const auto& [path, file] : targets.targets) {
+  for (const auto& [path, file] : fresh) {
     std::filesystem::path target_path(path);
     std::filesystem::path dir = paths.targets / target_path.parent_path();
     COCOON_TRY(make_dirs(dir));

@@ -68,7 +68,8 @@ Status publish_root(const std::filesystem::path& repo, const Envelope& root,
 // Publishes a co-signed targets draft: threshold of the current root's targets keys, not expired,
 // version above the published one (Errc::rollback otherwise); every target file taken from
 // artifacts_dir/<basename of its path>, checked against its length and hashes, and copied under each
-// hash; then the targets, snapshot and timestamp metadata. `log_step`, when set, runs after every check
+// hash (targets already published unchanged, i.e. other products carried forward, are not taken
+// again); then the targets, snapshot and timestamp metadata. `log_step`, when set, runs after every check
 // passed and before anything is written: it logs the exact targets file text and returns the log bundle,
 // stored as log/<V>.targets.bundle.json; its error aborts the publish. `attestations` are files laid
 // out as attestations/<sha256 of the file>.json (content-addressed, so writing them early is harmless).
@@ -80,6 +81,8 @@ Status publish_targets(const std::filesystem::path& repo, const Envelope& target
 
 // The decisions publish_targets makes before touching anything: the root is current, the draft meets
 // the targets threshold and has not expired, and its version is above the published one (rollback).
+// Under a Cocoon policy also per product (products.hpp): labels consistent within each product, no
+// product's version going back (rollback), no release changed under its version (label_mismatch).
 Result<Targets> check_targets_publishable(const RepositoryState& state, const Envelope& targets,
                                           UnixSeconds now);
 

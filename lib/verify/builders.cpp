@@ -1,7 +1,9 @@
 #include "verify/builders.hpp"
 
 #include "attest/compare.hpp"
+#include "attest/labels.hpp"
 #include "crypto/hash.hpp"
+#include "release/products.hpp"
 
 namespace cocoon::verify {
 
@@ -45,8 +47,10 @@ Result<BuilderVerdict> check_builder_agreement(const release::CocoonPolicy& poli
                       "target " + target_path + " has no sha256, which attestations name");
   }
   std::string name = target_path.substr(target_path.rfind('/') + 1);
+  COCOON_ASSIGN(attest::ReleaseLabels claimed, release::target_labels(target_path, info));
   BuilderVerdict verdict;
   std::vector<attest::AttestationInput> inputs;
+  std::optional<Error> other_labels;  // the first attestation of this artifact that states other labels
   for (const auto& a : attestations) {
     std::string actual = crypto::sha256_hex(a.bytes);
     if (actual != a.sha256) {
@@ -59,9 +63,27 @@ Result<BuilderVerdict> check_builder_agreement(const release::CocoonPolicy& poli
       verdict.notices.push_back("attestation " + a.sha256 + " ignored: " + env.error().message);
       continue;
     }
+    // An attestation counts only for the release it describes: the same bytes attested for another
+    // version, recipe or commit do not make this release's labels true.
+    auto st = attest::parse_statement(env->payload);
+    auto labels = st.ok() ? attest::attested_labels(*st) : Result<attest::ReleaseLabels>(st.error());
+    if (!labels.ok()) {
+      verdict.notices.push_back("attestation " + a.sha256 + " ignored: " + labels.error().message);
+      continue;
+    }
+    if (*labels != claimed) {
+      std::string why = attest::label_difference(claimed, *labels);
+      verdict.notices.push_back("attestation " + a.sha256 + " ignored: it describes " +
+                                attest::describe_labels(*labels));
+      if (!other_labels)
+        other_labels = make_error(Errc::label_mismatch, "target " + target_path + " claims " + why +
+                                                            " (attestation " + a.sha256.substr(0, 12) + "…)");
+      continue;
+    }
     inputs.push_back({a.sha256, std::move(env.value())});
   }
   auto refuse = [&](std::size_t backing) {
+    if (other_labels) return *other_labels;
     return make_error(Errc::builder_agreement, "target " + target_path + " (sha256 " + sha256->second +
                                                    ") is backed by " + std::to_string(backing) +
                                                    " trusted builder(s), the policy requires " +

@@ -40,8 +40,12 @@ struct BuilderVerdict {
   std::vector<std::string> notices;   // attestations that did not count, and why
 };
 
+// Only attestations stating the target's labels count (its product directory and custom.cocoon
+// version, recipe_sha256 and source_commit; attest/labels.hpp).
 // Errors: hash_mismatch (a fetched file is not the one cited), builder_agreement (fewer than the
-// threshold of trusted builders attested the target's sha256 under its file name).
+// threshold of trusted builders attested the target's sha256 under its file name), label_mismatch
+// (not enough agreement, and a cited attestation describes another version, recipe or commit),
+// invalid_input (the target carries no labels).
 Result<BuilderVerdict> check_builder_agreement(const release::CocoonPolicy& policy,
                                                const std::string& target_path,
                                                const release::TargetFile& info,

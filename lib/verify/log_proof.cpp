@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "release/log_bundle.hpp"
 #include "tlog/hash.hpp"
+#include "tlog/log_bundle.hpp"
 #include "tlog/note.hpp"
 
 namespace cocoon::verify {
@@ -46,10 +46,10 @@ std::string log_proof_path(std::uint64_t version) {
 
 namespace {
 
-// The form `cocoon-sign publish` writes (lib/release/log_bundle.hpp): the entry of kind "targets"
+// The form `cocoon-sign publish` writes (tlog/log_bundle.hpp): the entry of kind "targets"
 // gives index and inclusion proof; "consistency", when present, has the shape of ours.
 Result<LogProof> from_release_bundle(const Json& doc) {
-  auto bundle = release::parse_log_bundle(doc);
+  auto bundle = tlog::parse_log_bundle(doc);
   if (!bundle.ok()) return bad(bundle.error().message);
   LogProof proof;
   int found = 0;
@@ -89,7 +89,7 @@ Result<LogProof> parse_log_proof(ByteView bytes) {
   proof.checkpoint = doc["checkpoint"].get<std::string>();
   if (!doc.contains("inclusion")) return bad("\"inclusion\" is missing");
   COCOON_ASSIGN(proof.inclusion, parse_hash_list(doc["inclusion"], "\"inclusion\""));
-  COCOON_ASSIGN(proof.consistency, release::parse_consistency_proofs(doc, "log proof"));
+  COCOON_ASSIGN(proof.consistency, tlog::parse_consistency_proofs(doc, "log proof"));
   return proof;
 }
 
@@ -98,7 +98,7 @@ std::string format_log_proof(const LogProof& proof) {
               {"index", proof.index},
               {"checkpoint", proof.checkpoint},
               {"inclusion", hash_list(proof.inclusion)},
-              {"consistency", release::consistency_proofs_json(proof.consistency)}};
+              {"consistency", tlog::consistency_proofs_json(proof.consistency)}};
   return pretty_json(doc);
 }
 

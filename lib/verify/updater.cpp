@@ -3,9 +3,11 @@
 #include <set>
 #include <system_error>
 
+#include "attest/labels.hpp"
 #include "core/file_io.hpp"
 #include "core/json.hpp"
 #include "crypto/hash.hpp"
+#include "release/products.hpp"
 #include "verify/builders.hpp"
 #include "verify/log_proof.hpp"
 #include "verify/trusted_set.hpp"
@@ -19,6 +21,9 @@ namespace {
 constexpr const char* kExtrasDir = "cocoon";
 constexpr const char* kCheckpointFile = "checkpoint";
 constexpr const char* kInstalledFile = "installed.json";
+constexpr const char* kProductsFile = "products.json";
+// Enough names for a useful "not found" message, few enough for one line.
+constexpr std::size_t kMaxListedTargets = 12;
 constexpr std::uint64_t kMaxStateFile = 8 << 20;
 // As python-tuf: a bound on the roles one lookup may visit.
 constexpr std::size_t kMaxDelegations = 32;
@@ -60,6 +65,7 @@ class UpdateRun {
     COCOON_TRY(update_targets());
     if (policy) {
       COCOON_TRY(check_log());
+      COCOON_TRY(check_products());
       COCOON_TRY(check_builders());
     }
     COCOON_TRY(check_target());
@@ -99,8 +105,12 @@ class UpdateRun {
       origin = "pinned initial root";
       persist_now = true;
     } else {
-      return fail("trusted root", make_error(Errc::not_found, "no trusted root in " + opt_.state.string() +
-                                                                  " and none given (--root)"));
+      // The first run of a node (online or from an offline bundle) starts from a root the operator
+      // pinned out of band; neither a mirror nor a bundle may supply it.
+      return fail("trusted root",
+                  make_error(Errc::not_found, "no trusted root in " + opt_.state.string() +
+                                                  " and none given: on a node's first run give --root FILE, "
+                                                  "the root you pinned (keys/<network>/root.json)"));
     }
     auto set = TrustedMetadataSet::create(root_bytes);
     if (!set.ok()) return fail("trusted root", set.error());
@@ -243,6 +253,52 @@ class UpdateRun {
     return Ok{};
   }
 
+  // Products (release/products.hpp): each product's labels agree across its targets, and no product
+  // went back or was rewritten since the last update this node accepted (cocoon/products.json, kept
+  // like the checkpoint: replaced only after a whole update passed, so a refused targets version that
+  // TUF already stored cannot become the baseline).
+  Status check_products() {
+    auto now = release::products_of(set_->targets()->model);
+    if (!now.ok()) return fail("products", now.error());
+    auto stored = read_optional(extras_file(kProductsFile));
+    if (!stored.ok()) return fail("products", stored.error());
+    std::string detail;
+    if (stored->has_value()) {
+      auto doc = parse_json(to_string(**stored), extras_file(kProductsFile).string());
+      auto before = doc.ok() ? release::parse_products(*doc) : Result<release::Products>(doc.error());
+      if (!before.ok()) return fail("products", before.error());
+      auto changes = release::product_changes(*before, *now);
+      if (!changes.ok()) return fail("products", changes.error());
+      for (const auto& c : *changes) detail += (detail.empty() ? "" : ", ") + release::describe_change(c);
+      if (pinned_product_ && before->count(*pinned_product_) && !now->count(*pinned_product_)) {
+        return fail(
+            "product " + *pinned_product_,
+            make_error(Errc::not_found, "product " + *pinned_product_ + " was removed in targets version " +
+                                            std::to_string(report_.targets_version)));
+      }
+    } else {
+      for (const auto& [name, p] : *now)
+        detail += (detail.empty() ? "" : ", ") + name + " " + p.labels.version;
+      detail = "first seen: " + detail;
+    }
+    (void)record("products", Ok{}, detail);
+    accepted_products_ = *now;
+    if (!pinned_product_) return Ok{};
+    auto mine = now->find(*pinned_product_);
+    if (mine == now->end()) {
+      std::string names;
+      for (const auto& [name, p] : *now) names += (names.empty() ? "" : ", ") + name;
+      return fail("product " + *pinned_product_,
+                  make_error(Errc::not_found, "product " + *pinned_product_ + " is not in targets version " +
+                                                  std::to_string(report_.targets_version) +
+                                                  " (products: " + names + ")"));
+    }
+    report_.product_version = mine->second.labels.version;
+    return record("product " + *pinned_product_, Ok{},
+                  attest::describe_labels(mine->second.labels) + ", " +
+                      std::to_string(mine->second.files.size()) + " target(s)");
+  }
+
   Status check_builders() {
     const release::CocoonPolicy& policy = *set_->root().model.policy;
     for (const auto& [path, info] : set_->targets()->model.targets) {
@@ -271,16 +327,25 @@ class UpdateRun {
   }
 
   Status check_target() {
-    if (!opt_.target) return Ok{};
-    const std::string& path = *opt_.target;
+    if (!target_path_) return Ok{};
+    const std::string& path = *target_path_;
     std::string name = "target " + path;
     const auto& targets = set_->targets()->model;
     auto found = find_target(path);
     if (!found.ok()) return fail(name, found.error());
     if (!found->has_value()) {
-      return fail(name, make_error(Errc::not_found, "target " + path + " is not in targets version " +
-                                                        std::to_string(targets.common.version) +
-                                                        " nor in any role delegated for it"));
+      std::string listed;
+      std::size_t n = 0;
+      for (const auto& [p, info] : targets.targets) {
+        if (pinned_product_ && release::product_of(p) != *pinned_product_) continue;
+        if (n++ < kMaxListedTargets) listed += (listed.empty() ? "" : ", ") + p;
+      }
+      if (n > kMaxListedTargets) listed += ", … (" + std::to_string(n) + " in all)";
+      return fail(name,
+                  make_error(Errc::not_found, "target " + path + " is not in targets version " +
+                                                  std::to_string(targets.common.version) +
+                                                  " nor in any role delegated for it" +
+                                                  (listed.empty() ? "" : " (targets: " + listed + ")")));
     }
     const auto& [role, info] = **found;
     if (role != release::kRoleTargets && set_->root().model.policy) {
@@ -391,11 +456,20 @@ class UpdateRun {
         return fail("state", s.error());
       }
     }
-    if (opt_.target && downloaded_) {
-      Json installed = {{"target", *opt_.target},
+    if (accepted_products_) {
+      auto s = write_file_atomic(extras_file(kProductsFile),
+                                 pretty_json(release::products_json(*accepted_products_)));
+      if (!s.ok()) return fail("state", s.error());
+    }
+    if (target_path_ && downloaded_) {
+      Json installed = {{"target", *target_path_},
                         {"sha256", crypto::sha256_hex(*downloaded_)},
                         {"length", downloaded_->size()},
                         {"targets_version", report_.targets_version}};
+      if (pinned_product_) {
+        installed["product"] = *pinned_product_;
+        installed["version"] = report_.product_version;
+      }
       if (auto s = write_file_atomic(extras_file(kInstalledFile), pretty_json(installed)); !s.ok()) {
         return fail("state", s.error());
       }
@@ -409,6 +483,13 @@ class UpdateRun {
   std::optional<TrustedMetadataSet> set_;
   std::optional<release::Root> initial_root_;
   std::optional<std::string> accepted_checkpoint_;
+  std::optional<release::Products> accepted_products_;
+  // --product and --target as given; a bare artifact name is looked up inside the pinned product.
+  std::optional<std::string> pinned_product_ = opt_.product;
+  std::optional<std::string> target_path_ =
+      opt_.target && opt_.product && opt_.target->find('/') == std::string::npos
+          ? std::optional<std::string>(*opt_.product + "/" + *opt_.target)
+          : opt_.target;
   std::optional<Bytes> downloaded_;
 };
 

@@ -10,7 +10,10 @@
 //       (role_file_name, delegations.hpp); only TUF metadata is stored as *.json here, so TUF tools can
 //       read this directory
 //   <state>/cocoon/checkpoint        the last log checkpoint this node accepted (signed note)
-//   <state>/cocoon/installed.json    the last target installed: path, sha256, targets version
+//   <state>/cocoon/installed.json    the last target installed: path, sha256, targets version (and
+//       product, version with --product)
+//   <state>/cocoon/products.json     each product's release at the last accepted update (labels and
+//       target sha256s: per-product rollback protection, release/products.hpp)
 // The cocoon/ files change only after the whole update passed.
 //
 // Example: state holds root v1, timestamp v3; the repository has 2.root.json and timestamp v4 ->
@@ -31,7 +34,10 @@ namespace cocoon::verify {
 
 struct UpdateOptions {
   std::filesystem::path state;
-  std::optional<Bytes> initial_root;              // used when the state holds no root.json yet
+  std::optional<Bytes> initial_root;  // used when the state holds no root.json yet
+  // The product this node runs (Cocoon roots): its latest release is reported, and its removal from
+  // targets refused. A bare `target` name ("sample-node.tar.zst") is looked up inside it.
+  std::optional<std::string> product;
   std::optional<std::string> target;              // a target path to download and check
   std::optional<std::filesystem::path> download;  // where to write it (requires target)
   UnixSeconds now = 0;
@@ -50,6 +56,7 @@ struct UpdateReport {
   std::optional<Error> error;  // set exactly when the update is refused
   bool cocoon_policy = false;  // false: plain TUF client
   std::uint64_t root_version = 0, timestamp_version = 0, snapshot_version = 0, targets_version = 0;
+  std::string product_version;  // the pinned product's release version, once checked
   bool accepted() const { return !error.has_value(); }
 };
 

@@ -110,8 +110,8 @@ struct FrostWorld : CliWorld {
     CocoonPolicy p = make_policy(cast);
     REQUIRE(write_file_atomic(at("log.pub"), p.log_verifier_key + "\n").ok());
     std::string args =
-        "root init --threshold 3 --online-key online.pub --builders builders.json "
-        "--builder-threshold 2 --log-key log.pub --frost-group group-1.json --out root.json";
+        "root init --threshold 3 --online-pub online.pub --builders builders.json "
+        "--builder-threshold 2 --log-vkey log.pub --frost-group group-1.json --out root.json";
     for (std::size_t i = 0; i < kNames.size(); ++i)
       args += " --maintainer " + kNames[i] + ".pub --frost-name " + std::to_string(i + 1) + "=" + kNames[i];
     auto init = sign_tool(args);
@@ -221,6 +221,14 @@ TEST_CASE("a 3-of-5 DKG group signs a TUF release that tuf-js, cocoon-verify and
   CHECK_FALSE(fs::exists(w.at("x.json")));
 
   const std::string draft = w.propose("0.1.0", "hello frost\n");
+  // Under a FROST root, propose names the group's next step, not the maintainers' `sign`.
+  auto proposed_again = w.sign_tool(
+      "propose --version 0.1.0 --recipe recipe-0.1.0.json --attestations attestations-0.1.0 "
+      "--artifacts artifacts-0.1.0 --repo repo --out again.json");
+  INFO(proposed_again.output);
+  CHECK(proposed_again.exit_code == 0);
+  CHECK(proposed_again.output.find("cocoon-sign frost commit again.json") != std::string::npos);
+  CHECK(proposed_again.output.find("cocoon-sign sign") == std::string::npos);
   w.commit(draft, {1, 3, 5}, "a");
   w.sign_shares(draft, {1, 3, 5}, "a");
   // Before aggregation the draft has no valid targets signature.

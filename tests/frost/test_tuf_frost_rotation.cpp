@@ -89,8 +89,8 @@ struct RotationWorld : CliWorld {
     REQUIRE(write_file_atomic(at("builders.json"), pretty_json(builders)).ok());
     REQUIRE(write_file_atomic(at("log.pub"), make_policy(cast).log_verifier_key + "\n").ok());
     std::string args =
-        "root init --threshold 3 --online-key online.pub --builders builders.json --builder-threshold 2 "
-        "--log-key log.pub --frost-group " +
+        "root init --threshold 3 --online-pub online.pub --builders builders.json --builder-threshold 2 "
+        "--log-vkey log.pub --frost-group " +
         group_file("A") + " --out root.json";
     for (const char* m : {"alice", "bob", "carol", "dave", "erin"})
       args += " --maintainer " + std::string(m) + ".pub";

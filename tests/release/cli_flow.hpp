@@ -91,11 +91,31 @@ struct CliWorld {
         write_file_atomic(at(k.name + ".pub"), pretty_json(crypto::public_key_json(k.public_key()))).ok());
   }
 
-  void write_attestation(const fs::path& dir, const crypto::SecretKey& builder, const std::string& content) {
+  // Releases of the default product "sample" keep their historical file names (recipe-0.1.0.json,
+  // artifacts-0.1.0/, attestations-0.1.0/, targets-0.1.0.json); other products add their name.
+  static std::string suffix(const std::string& product, const std::string& version) {
+    return product == "sample" ? version : product + "-" + version;
+  }
+  std::string recipe_file(const std::string& version, const std::string& product = "sample") const {
+    return "recipe-" + suffix(product, version) + ".json";
+  }
+
+  // A builder's attestation that hello.bin is `content`, built from recipe_file(version, product)
+  // (which must exist: its sha256 is one of the labels every attestation states).
+  void write_attestation(const fs::path& dir, const crypto::SecretKey& builder, const std::string& content,
+                         const std::string& version = "0.1.0", const std::string& product = "sample") {
+    auto recipe = read_file(at(recipe_file(version, product)));
+    REQUIRE(recipe.ok());
     attest::Statement st;
     st.predicate_type = attest::kSlsaProvenanceV1;
     st.subjects = {{"hello.bin", crypto::sha256_hex(std::string_view(content))}};
+    Json external{
+        {"recipe",
+         {{"name", product}, {"version", version}, {"digest", {{"sha256", crypto::sha256_hex(*recipe)}}}}},
+        {"source",
+         {{"url", "https://fixtures.cocoon-release.invalid/sample.git"}, {"commit", std::string(40, 'c')}}}};
     st.predicate = Json{
+        {"buildDefinition", {{"externalParameters", external}}},
         {"runDetails", {{"builder", {{"id", attest::builder_id_for_keyid(builder.public_key().keyid)}}}}}};
     fs::create_directories(dir);
     REQUIRE(write_file_atomic(dir / (builder.name + ".json"),
@@ -103,16 +123,16 @@ struct CliWorld {
                 .ok());
   }
 
-  void write_recipe(const std::string& version) {
+  void write_recipe(const std::string& version, const std::string& product = "sample") {
     Json recipe{
         {"schema", "cocoon-recipe/v1"},
-        {"name", "sample"},
+        {"name", product},
         {"version", version},
         {"source",
          {{"url", "https://fixtures.cocoon-release.invalid/sample.git"}, {"commit", std::string(40, 'c')}}},
         {"steps", Json::array({Json{{"name", "build"}, {"run", Json::array({"make"})}}})},
         {"artifacts", Json::array({Json{{"name", "hello.bin"}, {"file", "hello.bin"}}})}};
-    REQUIRE(write_file_atomic(at("recipe-" + version + ".json"), pretty_json(recipe)).ok());
+    REQUIRE(write_file_atomic(at(recipe_file(version, product)), pretty_json(recipe)).ok());
   }
 
   // Keys, root v1 (alice, bob, carol; threshold 2) signed by alice and bob on separate copies, published;
@@ -132,11 +152,12 @@ struct CliWorld {
     REQUIRE(write_file_atomic(at("log.pub"), p.log_verifier_key + "\n").ok());
 
     std::string witness_args =
-        with_witness ? "--witness " + cocoon::test::shell_quote(p.witness_keys[0]) + " --witness-quorum 1 "
-                     : "";
+        with_witness
+            ? "--witness-vkey " + cocoon::test::shell_quote(p.witness_keys[0]) + " --witness-quorum 1 "
+            : "";
     auto r = sign_tool(
         "root init --maintainer alice.pub --maintainer bob.pub --maintainer carol.pub --threshold 2 "
-        "--online-key online.pub --builders builders.json --builder-threshold 2 --log-key log.pub " +
+        "--online-pub online.pub --builders builders.json --builder-threshold 2 --log-vkey log.pub " +
         witness_args + "--out root.draft.json");
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
@@ -163,25 +184,30 @@ struct CliWorld {
   }
 
   // The unsigned targets draft "targets-<version>.json" for hello.bin = `content`, attested by builder1
-  // and builder2 (artifacts-<version>/, attestations-<version>/).
-  std::string propose(const std::string& version, const std::string& content) {
-    write_recipe(version);
-    fs::path art = at("artifacts-" + version), att = at("attestations-" + version);
+  // and builder2 (artifacts-<version>/, attestations-<version>/; with the product's name for products
+  // other than "sample").
+  std::string propose(const std::string& version, const std::string& content,
+                      const std::string& product = "sample") {
+    write_recipe(version, product);
+    const std::string tag = suffix(product, version);
+    fs::path art = at("artifacts-" + tag), att = at("attestations-" + tag);
     fs::create_directories(art);
     REQUIRE(write_file_atomic(art / "hello.bin", content).ok());
-    write_attestation(att, cast.builder1, content);
-    write_attestation(att, cast.builder2, content);
-    std::string draft = "targets-" + version + ".json";
-    require_ok(sign_tool("propose --version " + version + " --recipe recipe-" + version +
-                         ".json --attestations " + att.filename().string() + " --artifacts " +
+    write_attestation(att, cast.builder1, content, version, product);
+    write_attestation(att, cast.builder2, content, version, product);
+    std::string draft = "targets-" + tag + ".json";
+    require_ok(sign_tool("propose --version " + version + " --recipe " + recipe_file(version, product) +
+                         " --attestations " + att.filename().string() + " --artifacts " +
                          art.filename().string() + " --repo repo --out " + draft));
     return draft;
   }
 
   // Publishes a signed draft of `version` with its log bundle (cosigned by the witness when one runs).
   cocoon::test::CommandResult publish(const std::string& draft, const std::string& version,
-                                      const std::string& extra = "") const {
-    std::string logging = "--attestations attestations-" + version + " ";
+                                      const std::string& extra = "",
+                                      const std::string& product = "sample") const {
+    const std::string tag = suffix(product, version);
+    std::string logging = "--attestations attestations-" + tag + " ";
     if (log_args) {
       logging += *log_args;
     } else {
@@ -189,16 +215,17 @@ struct CliWorld {
       if (witness_server && send_to_witness) logging += " --witness " + witness_url();
     }
     return sign_tool("publish " + draft + " --repo repo --online-key online.key --artifacts artifacts-" +
-                     version + " " + logging + " " + extra);
+                     tag + " " + logging + " " + extra);
   }
 
-  // Release `version` of hello.bin with `content`: propose, signed by `signers`, publish.
+  // Release `version` of `product` (hello.bin with `content`): propose, signed by `signers`, publish.
   cocoon::test::CommandResult release(const std::string& version, const std::string& content,
                                       const std::vector<std::string>& signers,
-                                      const std::string& publish_extra = "") {
-    std::string draft = propose(version, content);
+                                      const std::string& publish_extra = "",
+                                      const std::string& product = "sample") {
+    std::string draft = propose(version, content, product);
     for (const auto& s : signers) require_ok(sign_tool("sign " + draft + " --key " + s + ".key"));
-    return publish(draft, version, publish_extra);
+    return publish(draft, version, publish_extra, product);
   }
 };
 

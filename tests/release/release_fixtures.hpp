@@ -77,6 +77,12 @@ inline Targets make_targets(std::uint64_t version, UnixSeconds expires = kNow + 
   TargetFile f;
   f.length = 5;
   f.hashes = tuf_hashes(as_bytes(std::string_view("hello")));
+  // Labelled as propose writes them, so that publishing under a policy root accepts the target; the
+  // product's version follows the targets version ("3.0" in targets v3).
+  f.custom = Json{{"cocoon",
+                   {{"version", std::to_string(version) + ".0"},
+                    {"source_commit", std::string(40, 'c')},
+                    {"recipe_sha256", std::string(64, 'a')}}}};
   t.targets["sample/hello.txt"] = f;
   return t;
 }

@@ -1,7 +1,7 @@
 // The maintainer workflow through the cocoon-sign binary, and its refusals with their exit codes
 // (docs/exit-codes.md: 1 not yet signed, 4 signature, 6 rollback, 8 builder agreement).
 #include "cli_flow.hpp"
-#include "release/log_bundle.hpp"
+#include "publish/log_bundle.hpp"
 #include "release/repository.hpp"
 #include "tlog/log_writer.hpp"
 
@@ -130,29 +130,30 @@ TEST_CASE("cocoon-sign publish logs the release, collects the witness quorum and
   auto load_bundle = [&](int v) {
     auto text = read_text_file(world.repo / ("log/" + std::to_string(v) + ".targets.bundle.json"));
     REQUIRE(text.ok());
-    auto bundle = parse_log_bundle(parse_json(*text).value());
+    auto bundle = tlog::parse_log_bundle(parse_json(*text).value());
     REQUIRE(bundle.ok());
     return *bundle;
   };
-  LogBundle first = load_bundle(1);
+  tlog::LogBundle first = load_bundle(1);
   CHECK(first.entries.size() == 3);  // the targets file and two attestations
   CHECK(first.consistency.empty());
   auto state = load_repository(world.repo);
   REQUIRE(state.ok());
-  std::vector<LoggedEntry> entries{{"targets", read_file(world.repo / "metadata/1.targets.json").value()}};
+  std::vector<publish::LoggedEntry> entries{
+      {"targets", read_file(world.repo / "metadata/1.targets.json").value()}};
   for (const char* b : {"builder1", "builder2"}) {
     Bytes att = read_file(world.at(std::string("attestations-0.1.0/") + b + ".json")).value();
     entries.push_back({"attestation", att});
     // Laid out where nodes fetch the attestations the targets cite.
     CHECK(fs::exists(world.repo / ("attestations/" + crypto::sha256_hex(att) + ".json")));
   }
-  auto verified = verify_log_bundle(first, *state->root->policy, entries);
+  auto verified = publish::verify_log_bundle(first, *state->root->policy, entries);
   INFO((verified.ok() ? std::string("ok") : verified.error().message));
   CHECK(verified.ok());
 
   // The next release proves its tree extends the one the first was logged in.
   REQUIRE(world.release("0.2.0", "logged v2\n", {"alice", "bob"}).exit_code == 0);
-  LogBundle second = load_bundle(2);
+  tlog::LogBundle second = load_bundle(2);
   auto cp1 = tlog::parse_checkpoint_body(tlog::parse_note(first.checkpoint)->text).value();
   auto cp2 = tlog::parse_checkpoint_body(tlog::parse_note(second.checkpoint)->text).value();
   REQUIRE(second.consistency.count(cp1.size) == 1);

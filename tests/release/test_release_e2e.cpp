@@ -40,8 +40,9 @@ struct Services {
     w.write_key(key("witness-2.example", 33), false);
     witness1 = start_witness("witness.example", witness1_key);
     witness2 = start_witness("witness-2.example", witness2_key);
-    log = std::make_unique<cocoon::test::ServiceProcess>(std::vector<std::string>{
-        kLogTool, "serve", "--dir", w.at("log").string(), "--listen", "127.0.0.1:0", "--batch-ms", "2"});
+    log = std::make_unique<cocoon::test::ServiceProcess>(
+        std::vector<std::string>{kLogTool, "serve", "--dir", w.at("log").string(), "--listen", "127.0.0.1:0",
+                                 "--batch-wait", "0.002"});
     REQUIRE_FALSE(log->url().empty());
   }
 };
@@ -65,10 +66,10 @@ TEST_CASE("e2e: log server and two witness processes, and cocoon-verify accepts 
   REQUIRE(write_file_atomic(w.at("builders.json"), pretty_json(builders)).ok());
   auto init = w.sign_tool(
       "root init --maintainer alice.pub --maintainer bob.pub --maintainer carol.pub --threshold 2 "
-      "--online-key online.pub --builders builders.json --builder-threshold 2 --log-key log/log.pub "
-      "--witness " +
-      cocoon::test::shell_quote(s.witness1_key) + " --witness " + cocoon::test::shell_quote(s.witness2_key) +
-      " --witness-quorum 2 --out root.draft.json");
+      "--online-pub online.pub --builders builders.json --builder-threshold 2 --log-vkey log/log.pub "
+      "--witness-vkey " +
+      cocoon::test::shell_quote(s.witness1_key) + " --witness-vkey " +
+      cocoon::test::shell_quote(s.witness2_key) + " --witness-quorum 2 --out root.draft.json");
   INFO(init.output);
   REQUIRE(init.exit_code == 0);
   REQUIRE(w.sign_tool("sign root.draft.json --key alice.key --out root.json").exit_code == 0);

@@ -60,27 +60,27 @@ TEST_CASE("cli: init, add, prove and check-proof with an encrypted cocoon key fi
   REQUIRE(prove.code == 0);
   std::string proof = write(tmp, "proof", prove.out);
   std::string pub = dir + "/log.pub";
-  Run ok = run_tool("check-proof --log-key " + pub + " --checkpoint " + cp6 + " --proof " + proof +
+  Run ok = run_tool("check-proof --log-vkey " + pub + " --checkpoint " + cp6 + " --proof " + proof +
                     " --index 3 --entry " + (tmp.path() / "e3").string());
   CHECK(ok.code == 0);
   CHECK(ok.out.starts_with("OK: entry 3"));
   // Wrong entry for the index: the proof does not lead to the root.
-  Run wrong = run_tool("check-proof --log-key " + pub + " --checkpoint " + cp6 + " --proof " + proof +
+  Run wrong = run_tool("check-proof --log-vkey " + pub + " --checkpoint " + cp6 + " --proof " + proof +
                        " --index 3 --entry " + (tmp.path() / "e4").string());
   CHECK(wrong.code == 7);
   // The same proof against the older checkpoint has the wrong shape for that size.
-  Run wrong_size = run_tool("check-proof --log-key " + pub + " --checkpoint " + cp5 + " --proof " + proof +
+  Run wrong_size = run_tool("check-proof --log-vkey " + pub + " --checkpoint " + cp5 + " --proof " + proof +
                             " --index 3 --entry " + (tmp.path() / "e3").string());
   CHECK(wrong_size.code != 0);
 
   Run cons = run_tool("prove --dir " + dir + " --from 5");
   REQUIRE(cons.code == 0);
   std::string cproof = write(tmp, "cproof", cons.out);
-  Run cok = run_tool("check-proof --log-key " + pub + " --checkpoint " + cp6 + " --proof " + cproof +
+  Run cok = run_tool("check-proof --log-vkey " + pub + " --checkpoint " + cp6 + " --proof " + cproof +
                      " --old-checkpoint " + cp5);
   CHECK(cok.code == 0);
   // Swapped checkpoints: the size went backwards.
-  Run back = run_tool("check-proof --log-key " + pub + " --checkpoint " + cp5 + " --proof " + cproof +
+  Run back = run_tool("check-proof --log-vkey " + pub + " --checkpoint " + cp5 + " --proof " + cproof +
                       " --old-checkpoint " + cp6);
   CHECK(back.code == 6);
 
@@ -88,13 +88,13 @@ TEST_CASE("cli: init, add, prove and check-proof with an encrypted cocoon key fi
   std::string forged_text = *read_text_file(cp6);
   forged_text.replace(forged_text.find("\n6\n"), 3, "\n7\n");
   std::string forged = write(tmp, "forged", forged_text);
-  Run f = run_tool("check-proof --log-key " + pub + " --checkpoint " + forged + " --proof " + cproof +
+  Run f = run_tool("check-proof --log-vkey " + pub + " --checkpoint " + forged + " --proof " + cproof +
                    " --old-checkpoint " + cp5);
   CHECK(f.code == 4);
   CHECK(f.out.find("does not verify") != std::string::npos);
   // Another log's key: no known signature.
   NoteSigner other = test_signer("example.org/cli-log", 9);
-  Run wrong_key = run_tool("check-proof --log-key " + format_verifier_key(other.verifier()) +
+  Run wrong_key = run_tool("check-proof --log-vkey " + format_verifier_key(other.verifier()) +
                            " --checkpoint " + cp6 + " --proof " + cproof + " --old-checkpoint " + cp5);
   CHECK(wrong_key.code == 4);
   Run usage = run_tool("prove --dir " + dir);

@@ -56,7 +56,7 @@ TEST_CASE("cli: serve answers POST /add and stops cleanly on SIGTERM") {
     ::dup2(out[1], 1);
     ::close(out[0]);
     ::execl(kCocoonLog.c_str(), kCocoonLog.c_str(), "serve", "--dir", dir.c_str(), "--listen", "127.0.0.1:0",
-            "--batch-ms", "1", static_cast<char*>(nullptr));
+            "--batch-wait", "0.001", static_cast<char*>(nullptr));
     ::_exit(127);
   }
   ::close(out[1]);
@@ -74,10 +74,10 @@ TEST_CASE("cli: serve answers POST /add and stops cleanly on SIGTERM") {
   CHECK(to_string(r->body).starts_with("0\nexample.org/served\n1\n"));
   for (const char* e : {"two", "three"}) REQUIRE(http->request("POST", "add", as_bytes(e))->status == 200);
   // Readers use the same URL: prove and monitor over HTTP.
-  Run prove = run_tool("prove --url " + child.url + " --index 1 --log-key " + dir + "/log.pub");
+  Run prove = run_tool("prove --url " + child.url + " --index 1 --log-vkey " + dir + "/log.pub");
   CHECK(prove.code == 0);
   CHECK(std::count(prove.out.begin(), prove.out.end(), '\n') == 2);
-  Run monitor = run_tool("monitor --url " + child.url + " --log-key " + dir + "/log.pub --state " +
+  Run monitor = run_tool("monitor --url " + child.url + " --log-vkey " + dir + "/log.pub --state " +
                          (tmp.path() / "m.json").string());
   CHECK(monitor.code == 0);
   CHECK(monitor.out.find("size 0 -> 3, consistent") != std::string::npos);
@@ -142,7 +142,7 @@ TEST_CASE("cli: witness cosign offline, and monitor runs") {
   REQUIRE(write_file_atomic(dir + "/checkpoint", *read_text_file(cp4)).ok());
   Run m3 = run_tool("monitor --dir " + dir + " --state " + state);
   CHECK(m3.code == 6);
-  Run m4 = run_tool("monitor --dir " + dir + " --state " + state + " --log-key " +
+  Run m4 = run_tool("monitor --dir " + dir + " --state " + state + " --log-vkey " +
                     format_verifier_key(wit.verifier()));
   CHECK(m4.code == 4);
 }

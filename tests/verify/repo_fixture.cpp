@@ -128,11 +128,21 @@ Bytes Repo::make_targets(std::uint64_t version, const Files& files, std::vector<
     std::string dir = path.substr(0, path.rfind('/') + 1);
     for (const auto& [alg, hex] : tf.hashes) write("targets/" + dir + hex + "." + base, data);
     std::vector<std::string> cited;
+    // Every targets version is a new release of each product in it (labels as builders state them).
+    const std::string product = dir.empty() ? std::string() : dir.substr(0, dir.size() - 1);
+    const std::string release_version = std::to_string(version) + ".0";
     auto attest_with = [&](int b, const std::string& digest) {
       attest::Statement st;
       st.subjects = {{base, digest}};
       st.predicate_type = attest::kSlsaProvenanceV1;
-      st.predicate = Json::object();
+      st.predicate = Json{
+          {"buildDefinition",
+           {{"externalParameters",
+             {{"recipe",
+               {{"name", product},
+                {"version", release_version},
+                {"digest", {{"sha256", std::string(64, 'a')}}}}},
+              {"source", {{"url", "https://example.invalid/p.git"}, {"commit", std::string(40, 'c')}}}}}}}};
       std::string file = attest::dsse_envelope_json(attest::sign_statement(st, builders[b])).dump() + "\n";
       std::string sha = crypto::sha256_hex(file);
       write("attestations/" + sha + ".json", file);
@@ -140,7 +150,12 @@ Bytes Repo::make_targets(std::uint64_t version, const Files& files, std::vector<
     };
     for (int b : attesting) attest_with(b, tf.hashes["sha256"]);
     for (int b : lying) attest_with(b, crypto::sha256_hex(std::string("something else")));
-    if (cocoon) tf.custom = Json{{"cocoon", {{"attestations", cited}}}};
+    if (cocoon)
+      tf.custom = Json{{"cocoon",
+                        {{"version", claimed_version.value_or(release_version)},
+                         {"source_commit", std::string(40, 'c')},
+                         {"recipe_sha256", std::string(64, 'a')},
+                         {"attestations", cited}}}};
     targets.targets[path] = tf;
   }
   std::vector<const crypto::SecretKey*> keys =

@@ -78,6 +78,9 @@ class Repo {
   std::vector<tlog::NoteSigner> witnesses;
   Bytes root_v1;
   bool cocoon = true;
+  // When set, make_targets labels every target with this release version while the builders attest
+  // "<targets version>.0" (a release claiming a version no builder built).
+  std::optional<std::string> claimed_version;
   tlog::MemoryTree tree;
   std::vector<Bytes> entries;
   std::vector<std::uint64_t> checkpoint_sizes;

@@ -2,8 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include "crypto/hash.hpp"
-#include "release/log_bundle.hpp"
 #include "repo_fixture.hpp"
+#include "tlog/log_bundle.hpp"
 #include "verify/log_proof.hpp"
 
 using namespace cocoon;
@@ -58,16 +58,16 @@ TEST_CASE("log proof: the bundle form `cocoon-sign publish` writes is read too")
   Repo r;
   r.publish(1, {{"app/app.tar", "v1"}});
   auto ours = *parse_log_proof(r.read(log_proof_path(1)));
-  release::LogBundle bundle;
+  tlog::LogBundle bundle;
   bundle.origin = r.log_signer.name;
   bundle.checkpoint = ours.checkpoint;
   bundle.entries.push_back(
       {"targets", crypto::sha256_hex(r.read("metadata/1.targets.json")), ours.index, ours.inclusion});
-  r.write(log_proof_path(1), pretty_json(release::log_bundle_json(bundle)));
+  r.write(log_proof_path(1), pretty_json(tlog::log_bundle_json(bundle)));
   REQUIRE_ACCEPTED(r.update());
   // Without a "targets" entry it proves nothing.
   bundle.entries[0].kind = "attestation";
-  r.write(log_proof_path(1), pretty_json(release::log_bundle_json(bundle)));
+  r.write(log_proof_path(1), pretty_json(tlog::log_bundle_json(bundle)));
   REQUIRE_REFUSED(r.update(), Errc::log_inconsistent, "kind \"targets\"");
 }
 

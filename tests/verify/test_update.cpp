@@ -39,7 +39,7 @@ TEST_CASE("update: an honest Cocoon release is accepted and each role's exact by
   std::vector<std::string> names;
   for (const auto& c : report.checks) names.push_back(c.name);
   CHECK(names == std::vector<std::string>{"trusted root", "root", "timestamp", "snapshot", "targets",
-                                          "log inclusion", "witnesses", "log consistency",
+                                          "log inclusion", "witnesses", "log consistency", "products",
                                           "builders sample-node/sample-node.tar",
                                           "target sample-node/sample-node.tar"});
 }

@@ -1,5 +1,7 @@
 #include "build_args.hpp"
 
+#include "attest/from_build.hpp"
+
 #include "common/signing_key.hpp"
 #include "progress.hpp"
 
@@ -30,7 +32,14 @@ Result<SignedBuild> build_with_optional_key(const cocoon::build::Recipe& recipe,
   if (!a.source.empty()) opts.source_override = a.source;
   ProgressPrinter progress(recipe.name, a.quiet);
   opts.on_progress = [&](const cocoon::build::ProgressEvent& e) { progress(e); };
+  if (out.key)
+    opts.before_commit = [&](const cocoon::build::BuildResult& staged) -> Status {
+      auto written = attest::write_build_attestation(staged, *out.key, a.signer_name);
+      if (!written) return written.error();
+      return Ok{};
+    };
   COCOON_ASSIGN(out.result, cocoon::build::run_recipe(recipe, opts));
+  if (out.key) out.attestation = (std::filesystem::path(a.out) / attest::kAttestationFileName).string();
   return out;
 }
 

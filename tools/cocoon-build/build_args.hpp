@@ -22,9 +22,11 @@ void add_build_options(CLI::App& cmd, BuildArgs& args);
 struct SignedBuild {
   cocoon::build::BuildResult result;
   std::optional<crypto::SecretKey> key;  // set when --sign was given
+  std::string attestation;               // OUT/attestation.dsse.json when --sign was given
 };
 
-// Loads the --sign key (if any), then runs the recipe with progress on stderr.
+// Loads the --sign key (if any), then runs the recipe with progress on stderr. The attestation is
+// written before OUT is swapped in, so OUT never holds artifacts beside another build's attestation.
 Result<SignedBuild> build_with_optional_key(const cocoon::build::Recipe& recipe, const BuildArgs& args);
 
 }  // namespace cocoon::tools::build

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,29 @@ std::string builder_names(const attest::DigestBacking& d) {
   for (const auto& b : d.builders)
     out += (out.empty() ? "" : ",") + (b.name.empty() ? b.keyid.substr(0, 16) : b.name);
   return out;
+}
+
+// The trusted builders that back the most-backed digest of every artifact: the number a reader wants
+// from "how many builders agree".
+std::size_t agreeing_on_all(const attest::CompareReport& r) {
+  if (r.artifacts.empty()) return 0;
+  std::set<std::string> common;
+  bool first = true;
+  for (const auto& a : r.artifacts) {
+    std::set<std::string> backers;
+    if (!a.digests.empty())
+      for (const auto& b : a.digests[0].builders) backers.insert(b.keyid);
+    if (first) {
+      common = std::move(backers);
+      first = false;
+    } else {
+      std::set<std::string> both;
+      std::set_intersection(common.begin(), common.end(), backers.begin(), backers.end(),
+                            std::inserter(both, both.end()));
+      common = std::move(both);
+    }
+  }
+  return common.size();
 }
 
 // Aligned columns with a header; colours only on a terminal.
@@ -68,7 +93,7 @@ void print_table(const attest::CompareReport& r, bool tty) {
   }
 }
 
-void print_notices(const attest::CompareReport& r) {
+void print_notices(const attest::CompareReport& r, std::size_t trusted) {
   for (const auto& n : r.ignored)
     std::printf("ignored: %s: %s\n", printable(n.source).c_str(), printable(n.message).c_str());
   for (const auto& n : r.warnings)
@@ -81,8 +106,10 @@ void print_notices(const attest::CompareReport& r) {
                     printable(a.digests[0].sha256).c_str());
     }
   for (const auto& f : r.failures) std::printf("FAIL: %s\n", printable(f).c_str());
-  std::printf("%s: %zu artifact(s), %zu trusted builder(s), threshold %zu%s\n", r.pass ? "PASS" : "FAIL",
-              r.artifacts.size(), r.builders.size(), r.threshold, r.strict ? ", strict" : "");
+  std::printf(
+      "%s: %zu of %zu trusted builder(s) agree on all %zu artifact(s), threshold %zu%s (%zu attested)\n",
+      r.pass ? "PASS" : "FAIL", agreeing_on_all(r), trusted, r.artifacts.size(), r.threshold,
+      r.strict ? ", strict" : "", r.builders.size());
 }
 
 int run_compare(const CompareCliOptions& o) {
@@ -94,10 +121,13 @@ int run_compare(const CompareCliOptions& o) {
       attest::compare_attestations(*inputs, *trusted, attest::CompareOptions{o.threshold, o.strict});
   if (!result.ok()) return report("cocoon-build", result.error());
   if (o.json) {
-    std::fputs(pretty_json(attest::compare_report_json(*result)).c_str(), stdout);
+    Json j = attest::compare_report_json(*result);
+    j["trusted_builders"] = trusted->size();
+    j["agreeing_builders"] = agreeing_on_all(*result);
+    std::fputs(pretty_json(j).c_str(), stdout);
   } else {
     print_table(*result, ::isatty(STDOUT_FILENO) == 1);
-    print_notices(*result);
+    print_notices(*result, trusted->size());
   }
   return result->pass ? kExitOk : kExitNegative;
 }

@@ -2,7 +2,6 @@
 #include <cstdio>
 #include <optional>
 
-#include "attest/from_build.hpp"
 #include "build/run.hpp"
 #include "build_args.hpp"
 #include "commands.hpp"
@@ -28,11 +27,6 @@ int run(const RunArgs& a) {
   auto built = build_with_optional_key(*recipe, a);
   if (!built) return report("cocoon-build", built.error());
   auto& result = built->result;
-  auto& key = built->key;
-  if (key) {
-    auto attestation = attest::write_build_attestation(result, *key, a.signer_name);
-    if (!attestation) return report("cocoon-build", attestation.error());
-  }
   if (a.json) {
     std::printf("%s", pretty_json(summary_json(result)).c_str());
   } else {

@@ -6,7 +6,6 @@
 #include <string>
 
 #include "attest/expected.hpp"
-#include "attest/from_build.hpp"
 #include "build/run.hpp"
 #include "build_args.hpp"
 #include "commands.hpp"
@@ -43,19 +42,14 @@ int verify(const VerifyArgs& a) {
   auto build = build_with_optional_key(*recipe, a);
   if (!build) return report("cocoon-build", build.error());
   const auto& result = build->result;
-  const auto& key = build->key;
 
   std::vector<attest::Subject> built;
   for (const auto& art : result.artifacts) built.push_back({art.name, art.sha256});
   auto outcome = attest::compare_with_expected(built, expected->subjects);
 
-  // Our own attestation records what we built, match or not: a published dissent is useful too.
-  std::string attestation;
-  if (key) {
-    auto path = attest::write_build_attestation(result, *key, a.signer_name);
-    if (!path) return report("cocoon-build", path.error());
-    attestation = path->string();
-  }
+  // Our own attestation (written with the artifacts) records what we built, match or not: a published
+  // dissent is useful too.
+  const std::string& attestation = build->attestation;
 
   if (a.json) {
     std::printf("%s", pretty_json(outcome_json(outcome, *expected, attestation)).c_str());

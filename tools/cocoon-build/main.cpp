@@ -7,7 +7,7 @@
 #include "common/exit_codes.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"cocoon-build: rebuild Cocoon releases reproducibly and attest to the result"};
+  CLI::App app{"cocoon-build: rebuild Cocoon releases reproducibly and attest to the result", "cocoon-build"};
   app.require_subcommand(1);
   int exit_code = 0;
   cocoon::tools::build::add_run_command(app, exit_code);

@@ -50,6 +50,11 @@ class ProgressPrinter {
       case K::done:
         line("done in " + fixed(total) + "s");
         break;
+      case K::warning:
+        // Shown even when quiet: it says where files went that the user may be looking for.
+        std::fprintf(stderr, "%s%s: warning: %s\n", tty_ ? "\r\033[K" : "", label_.c_str(),
+                     printable(e.message).c_str());
+        break;
     }
   }
 

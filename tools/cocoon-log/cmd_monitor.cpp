@@ -1,6 +1,6 @@
-// cocoon-log monitor --dir|--url SRC --state FILE [--log-key K]
+// cocoon-log monitor --dir|--url SRC --state FILE [--log-vkey K] [--json]
 // Prints one line per entry appended since the last run and exits non-zero on any inconsistency
-// (the state file is then left untouched). The first run pins the log key: --log-key, else the
+// (the state file is then left untouched). The first run pins the log key: --log-vkey, else the
 // log's own log.pub (trust on first use, see docs/log.md).
 #include <cstdio>
 #include <filesystem>
@@ -8,7 +8,9 @@
 
 #include "cocoon-log/commands.hpp"
 #include "cocoon-log/keys.hpp"
+#include "cocoon-log/output.hpp"
 #include "common/exit_codes.hpp"
+#include "common/renamed_option.hpp"
 #include "core/escape.hpp"
 #include "tlog/log_writer.hpp"
 #include "tlog/monitor.hpp"
@@ -19,13 +21,16 @@ void add_monitor_command(CLI::App& app, int& exit_code) {
   struct Args {
     LogSource src;
     std::string state, log_key;
+    bool json = false;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("monitor", "check that the log only grew, and list the new entries");
   cmd->add_option("--dir", args->src.dir, "log directory");
   cmd->add_option("--url", args->src.url, "log base URL");
   cmd->add_option("--state", args->state, "monitor state file (created on the first run)")->required();
-  cmd->add_option("--log-key", args->log_key, "log verifier key (string or file)");
+  cmd->add_option("--log-vkey", args->log_key, "log verifier key (string or file)");
+  add_renamed_option(cmd, "--log-key", "--log-vkey (a verifier key; --log-key is a secret key file)");
+  cmd->add_flag("--json", args->json, "print the new entries and the verdict as JSON (also when refused)");
   cmd->callback([args, &exit_code] {
     auto fail = [&](const Error& e) { exit_code = report(kTool, e); };
     auto fetcher = open_source(args->src);
@@ -36,7 +41,7 @@ void add_monitor_command(CLI::App& app, int& exit_code) {
       if (!s) return fail(s.error());
       previous = std::move(*s);
     }
-    Result<tlog::NoteVerifier> key = make_error(Errc::invalid_input, "no log key: give --log-key");
+    Result<tlog::NoteVerifier> key = make_error(Errc::invalid_input, "no log key: give --log-vkey");
     if (!args->log_key.empty()) {
       key = load_note_verifier(args->log_key);
     } else if (previous) {
@@ -45,11 +50,30 @@ void add_monitor_command(CLI::App& app, int& exit_code) {
       key = tlog::read_log_verifier(args->src.dir);
     }
     if (!key) return fail(key.error());
+    // Past this point a refusal is the monitor's answer: with --json it is printed as a verdict.
+    Json doc = {{"origin", key->name}, {"state", args->state}};
+    auto refuse = [&](const Error& e) {
+      exit_code = args->json ? refuse_with_json(doc, "INCONSISTENT", e) : report(kTool, e);
+    };
     if (previous && tlog::format_verifier_key(*key) != previous->log_key)
-      return fail(make_error(Errc::signature, "--log-key differs from the key pinned in " + args->state));
+      return refuse(make_error(Errc::signature, "--log-vkey differs from the key pinned in " + args->state));
     tlog::LogClient client(**fetcher, *key);
     auto up = tlog::monitor_step(client, previous ? &*previous : nullptr);
-    if (!up) return fail(up.error());
+    if (!up) return refuse(up.error());
+    if (args->json) {
+      if (auto st = tlog::save_monitor_state(args->state, up->next); !st) return fail(st.error());
+      Json entries = Json::array();
+      for (std::size_t i = 0; i < up->entries.size(); ++i)
+        entries.push_back(
+            {{"index", up->first_index + i}, {"description", tlog::describe_entry(up->entries[i])}});
+      doc["verdict"] = "CONSISTENT";
+      doc["exit_code"] = kExitOk;
+      doc["old_size"] = up->old_size;
+      doc["size"] = up->next.range.size;
+      doc["entries"] = entries;
+      print_json(doc);
+      return;
+    }
     for (std::size_t i = 0; i < up->entries.size(); ++i)
       std::printf("%llu %s\n", static_cast<unsigned long long>(up->first_index + i),
                   printable(tlog::describe_entry(up->entries[i])).c_str());

@@ -1,12 +1,15 @@
 // cocoon-log prove --dir|--url SRC --index I [--size N]   inclusion proof of entry I
 // cocoon-log prove --dir|--url SRC --from OLD [--to NEW]  consistency proof OLD -> NEW
-// Prints the proof as base64 hashes, one per line (the input of check-proof).
+// Prints the proof as base64 hashes, one per line (the input of check-proof), or with --json the
+// proof's kind, sizes and hashes.
 #include <cstdio>
 #include <optional>
 
 #include "cocoon-log/commands.hpp"
 #include "cocoon-log/keys.hpp"
+#include "cocoon-log/output.hpp"
 #include "common/exit_codes.hpp"
+#include "common/renamed_option.hpp"
 #include "tlog/log_client.hpp"
 #include "tlog/log_writer.hpp"
 
@@ -32,18 +35,21 @@ void add_prove_command(CLI::App& app, int& exit_code) {
     LogSource src;
     std::string log_key;
     std::optional<std::uint64_t> index, size, from, to;
+    bool json = false;
   };
   auto args = std::make_shared<Args>();
   auto* cmd =
       app.add_subcommand("prove", "print an inclusion or consistency proof read from the log's tiles");
   cmd->add_option("--dir", args->src.dir, "log directory");
   cmd->add_option("--url", args->src.url, "log base URL");
-  cmd->add_option("--log-key", args->log_key,
+  cmd->add_option("--log-vkey", args->log_key,
                   "log verifier key (string or file; default: the log's log.pub)");
+  add_renamed_option(cmd, "--log-key", "--log-vkey (a verifier key; --log-key is a secret key file)");
   cmd->add_option("--index", args->index, "entry index for an inclusion proof");
   cmd->add_option("--size", args->size, "tree size (default: the current checkpoint)");
   cmd->add_option("--from", args->from, "old tree size for a consistency proof");
   cmd->add_option("--to", args->to, "new tree size (default: the current checkpoint)");
+  cmd->add_flag("--json", args->json, "print the proof as JSON (kind, sizes, base64 hashes)");
   cmd->callback([args, &exit_code] {
     auto fail = [&](const Error& e) { exit_code = report(kTool, e); };
     if (args->index.has_value() == args->from.has_value())
@@ -57,17 +63,28 @@ void add_prove_command(CLI::App& app, int& exit_code) {
     if (!cp) return fail(cp.error());
     std::uint64_t current = cp->checkpoint.size;
     Result<tlog::Proof> proof = make_error(Errc::internal, "no proof computed");
+    Json doc;
     if (args->index) {
       std::uint64_t size = args->size.value_or(current);
       if (size > current)
         return fail(make_error(Errc::invalid_input, "--size is beyond the log's checkpoint"));
       proof = client.inclusion_proof(*args->index, size);
+      doc = {{"kind", "inclusion"}, {"index", *args->index}, {"size", size}};
     } else {
       std::uint64_t to = args->to.value_or(current);
       if (to > current) return fail(make_error(Errc::invalid_input, "--to is beyond the log's checkpoint"));
       proof = client.consistency_proof(*args->from, to);
+      doc = {{"kind", "consistency"}, {"from", *args->from}, {"to", to}};
     }
     if (!proof) return fail(proof.error());
+    if (args->json) {
+      Json hashes = Json::array();
+      for (const auto& h : *proof) hashes.push_back(base64_encode(h));
+      doc["origin"] = key->name;
+      doc["proof"] = hashes;
+      print_json(doc);
+      return;
+    }
     std::printf("%s", tlog::format_proof(*proof).c_str());
   });
 }

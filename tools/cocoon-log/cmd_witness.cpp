@@ -8,6 +8,7 @@
 
 #include "cocoon-log/commands.hpp"
 #include "cocoon-log/keys.hpp"
+#include "cocoon-log/output.hpp"
 #include "common/exit_codes.hpp"
 #include "core/escape.hpp"
 #include "core/file_io.hpp"
@@ -19,15 +20,18 @@ namespace cocoon::tools::log {
 namespace {
 
 struct WitnessArgs {
-  std::string key, name, state, logs;
+  std::string name, state, logs;
+  SecretOption key = signing_key_option("witness key");
+  bool json = false;
 };
 
 void add_common(CLI::App* cmd, WitnessArgs& a) {
-  cmd->add_option("--key", a.key, "witness signing key (cocoon secret key file or C2SP signer key)")
+  add_secret_option(cmd, a.key, "witness signing key (cocoon secret key file or C2SP signer key)")
       ->required();
   cmd->add_option("--name", a.name, "witness key name (default: the key file's name)");
   cmd->add_option("--state", a.state, "SQLite file holding the last cosigned checkpoint per log")->required();
   cmd->add_option("--logs", a.logs, "file of log verifier keys, one per line")->required();
+  cmd->add_flag("--json", a.json, "print the result as JSON");
 }
 
 Result<std::unique_ptr<tlog::Witness>> open_witness(const WitnessArgs& a) {
@@ -66,9 +70,14 @@ void add_witness_command(CLI::App& app, int& exit_code) {
     auto server = tlog::HttpServer::start(opts, tlog::make_witness_handler(**w));
     if (!server) return fail(server.error());
     std::string host = serve_args->listen.substr(0, serve_args->listen.rfind(':'));
-    std::printf("witness %s\nlistening on http://%s:%u/\n",
-                printable((*w)->cosignature_verifier_key()).c_str(), printable(host).c_str(),
-                static_cast<unsigned>((*server)->port()));
+    std::string url = "http://" + host + ":" + std::to_string((*server)->port()) + "/";
+    if (serve_args->w.json) {
+      // One line, so that a script can read it while the server runs.
+      std::printf("%s\n", compact_json({{"vkey", (*w)->cosignature_verifier_key()}, {"url", url}}).c_str());
+    } else {
+      std::printf("witness %s\nlistening on %s\n", printable((*w)->cosignature_verifier_key()).c_str(),
+                  printable(url).c_str());
+    }
     std::fflush(stdout);
     int sig = 0;
     sigwait(&stop_signals, &sig);
@@ -108,6 +117,10 @@ void add_witness_command(CLI::App& app, int& exit_code) {
                                               ", not " + std::to_string(cosign_args->old_size)
                                         : a.body.substr(0, a.body.size() - 1);
       return fail(make_error(a.code, "refused (" + std::to_string(a.status) + "): " + why));
+    }
+    if (cosign_args->w.json) {
+      print_json({{"vkey", (*w)->cosignature_verifier_key()}, {"checkpoint", a.cosigned_note}});
+      return;
     }
     std::printf("%s", a.cosigned_note.c_str());
   });

@@ -1,6 +1,6 @@
 #include "cocoon-log/keys.hpp"
 
-#include "common/passphrase.hpp"
+#include "common/signing_key.hpp"
 #include "core/file_io.hpp"
 #include "crypto/key_file.hpp"
 #include "tlog/dir_fetcher.hpp"
@@ -15,21 +15,21 @@ std::string trim(std::string s) {
 }
 }  // namespace
 
-Result<tlog::NoteSigner> load_note_signer(const std::filesystem::path& key, const std::string& name) {
-  COCOON_ASSIGN(std::string text, read_text_file(key, 1 << 20));
+Result<tlog::NoteSigner> load_note_signer(const SecretOption& key, const std::string& name) {
+  COCOON_ASSIGN(std::string text, read_text_file(key.path, 1 << 20));
   if (text.starts_with("PRIVATE+KEY+")) {
-    COCOON_ASSIGN(tlog::NoteSigner s, tlog::parse_signer_key(trim(text)));
-    if (!name.empty() && s.name != name)
+    std::string line = trim(text);
+    wipe_secret(text);
+    auto s = tlog::parse_signer_key(line);
+    wipe_secret(line);
+    if (!s.ok()) return make_error(s.error().code, "--" + key.option + ": " + s.error().message);
+    if (!name.empty() && s->name != name)
       return make_error(Errc::invalid_input,
-                        "signer key " + key.string() + " is named '" + s.name + "', expected '" + name + "'");
+                        "signer key " + key.path + " is named '" + s->name + "', expected '" + name + "'");
     return s;
   }
-  std::optional<std::string> passphrase;
-  if (crypto::secret_key_is_encrypted(key)) {
-    COCOON_ASSIGN(std::string p, read_passphrase("Passphrase for " + key.string() + ": ", false));
-    passphrase = std::move(p);
-  }
-  COCOON_ASSIGN(crypto::SecretKey secret, crypto::load_secret_key(key, passphrase));
+  wipe_secret(text);
+  COCOON_ASSIGN(crypto::SecretKey secret, load_signing_key(key));
   return tlog::make_signer(name.empty() ? secret.name : name, secret.pair);
 }
 

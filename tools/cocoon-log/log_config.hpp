@@ -10,7 +10,7 @@
 
 namespace cocoon::tools::log {
 
-inline Result<tlog::LogWriter> open_log_for_writing(const std::string& dir, std::string key) {
+inline Result<tlog::LogWriter> open_log_for_writing(const std::string& dir, SecretOption key) {
   auto text = read_text_file(std::filesystem::path(dir) / "log.json", 1 << 16);
   if (!text.ok()) {
     if (text.error().code == Errc::not_found)
@@ -21,7 +21,7 @@ inline Result<tlog::LogWriter> open_log_for_writing(const std::string& dir, std:
   if (!config.is_object() || !config.contains("origin") || !config["origin"].is_string() ||
       !config.contains("key") || !config["key"].is_string())
     return make_error(Errc::invalid_input, dir + "/log.json must hold string members origin and key");
-  if (key.empty()) key = config["key"].get<std::string>();
+  if (key.path.empty()) key.path = config["key"].get<std::string>();
   COCOON_ASSIGN(tlog::NoteSigner signer, load_note_signer(key, config["origin"].get<std::string>()));
   return tlog::LogWriter::open(dir, signer);
 }

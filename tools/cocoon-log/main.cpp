@@ -8,7 +8,7 @@
 #include "crypto/ed25519.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"cocoon-log: append-only transparency log (C2SP tiles, checkpoints, witnesses)"};
+  CLI::App app{"cocoon-log: append-only transparency log (C2SP tiles, checkpoints, witnesses)", "cocoon-log"};
   app.require_subcommand(1);
   if (auto st = cocoon::crypto::init_sodium(); !st.ok())
     return cocoon::tools::report("cocoon-log", st.error());

@@ -10,17 +10,18 @@ namespace cocoon::tools::sign {
 
 void add_frost_commit_command(CLI::App& frost, int& exit_code) {
   struct Args {
-    std::string state, message, out;
+    SecretOption state{"state", "FROST state"};
+    std::string message, out;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = frost.add_subcommand(
       "commit", "round 1: make single-use nonces bound to MESSAGE; write the public commitment");
   cmd->add_option("MESSAGE", args->message, "the bytes to sign, or a TUF draft (its canonical \"signed\")")
       ->required();
-  cmd->add_option("--state", args->state, "this participant's private state directory")->required();
+  add_secret_option(cmd, args->state, "this participant's private state directory")->required();
   cmd->add_option("--out", args->out, "where to write the commitment (public)")->required();
   cmd->callback([args, &exit_code] {
-    auto state = participant_state(args->state);
+    auto state = participant_state(args->state, false);
     if (!state.ok()) {
       exit_code = report("cocoon-sign", state.error());
       return;

@@ -10,20 +10,21 @@ namespace cocoon::tools::sign {
 
 void add_frost_dkg_finish_command(CLI::App& dkg, int& exit_code) {
   struct Args {
-    std::string state, group_out;
+    SecretOption state{"state", "FROST state"};
+    std::string group_out;
     std::vector<std::string> round1, round2;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = dkg.add_subcommand(
       "finish", "verify shares against commitments; store the signing share; write the public group file");
-  cmd->add_option("--state", args->state, "this participant's private state directory")->required();
+  add_secret_option(cmd, args->state, "this participant's private state directory")->required();
   cmd->add_option("--round1", args->round1, "all round-1 packages (files or directories of *.json)")
       ->required();
   cmd->add_option("--round2", args->round2, "round-2 messages (those addressed to others are ignored)")
       ->required();
   cmd->add_option("--group-out", args->group_out, "where to write the public group file")->required();
   cmd->callback([args, &exit_code] {
-    auto state = participant_state(args->state);
+    auto state = participant_state(args->state, false);
     if (!state.ok()) {
       exit_code = report("cocoon-sign", state.error());
       return;

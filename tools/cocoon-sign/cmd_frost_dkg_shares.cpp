@@ -10,18 +10,19 @@ namespace cocoon::tools::sign {
 
 void add_frost_dkg_shares_command(CLI::App& dkg, int& exit_code) {
   struct Args {
-    std::string state, out_dir;
+    SecretOption state{"state", "FROST state"};
+    std::string out_dir;
     std::vector<std::string> round1;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = dkg.add_subcommand(
       "shares", "check every round-1 package; write one encrypted share per other participant");
-  cmd->add_option("--state", args->state, "this participant's private state directory")->required();
+  add_secret_option(cmd, args->state, "this participant's private state directory")->required();
   cmd->add_option("--round1", args->round1, "all round-1 packages (files or directories of *.json)")
       ->required();
   cmd->add_option("--out-dir", args->out_dir, "directory for the round-2 messages (public)")->required();
   cmd->callback([args, &exit_code] {
-    auto state = participant_state(args->state);
+    auto state = participant_state(args->state, false);
     if (!state.ok()) {
       exit_code = report("cocoon-sign", state.error());
       return;

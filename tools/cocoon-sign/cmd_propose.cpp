@@ -8,6 +8,8 @@
 #include "common/exit_codes.hpp"
 #include "core/escape.hpp"
 #include "core/file_io.hpp"
+#include "core/json.hpp"
+#include "release/products.hpp"
 #include "release/propose.hpp"
 #include "release/repository.hpp"
 #include "release/threshold.hpp"
@@ -15,10 +17,39 @@
 
 namespace cocoon::tools::sign {
 
+namespace {
+
+// {"draft", "targets_version", "product", "version", "targets": [{"path", "length", "sha256"}]}: the
+// values maintainers compare with their own rebuild. Only the released product's targets are listed;
+// the others are carried forward unchanged.
+Json propose_json(const std::string& out, const release::Targets& t) {
+  std::string product, version;
+  if (t.release && t.release->is_object()) {
+    product = t.release->value("name", "");
+    version = t.release->value("version", "");
+  }
+  Json targets = Json::array();
+  for (const auto& [path, info] : t.targets) {
+    if (release::product_of(path) != product) continue;
+    auto sha = info.hashes.find("sha256");
+    targets.push_back({{"path", path},
+                       {"length", info.length},
+                       {"sha256", sha == info.hashes.end() ? std::string() : sha->second}});
+  }
+  return {{"draft", out},
+          {"targets_version", t.common.version},
+          {"product", product},
+          {"version", version},
+          {"targets", targets}};
+}
+
+}  // namespace
+
 void add_propose_command(CLI::App& app, int& exit_code) {
   struct Args {
     std::string version, recipe, attestations, artifacts, root, repo, out;
     std::int64_t expires_days = 90;
+    bool json = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("propose", "write the targets draft of a release");
@@ -33,7 +64,10 @@ void add_propose_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--expires-days", args->expires_days, "days until the targets metadata expires")
       ->check(CLI::Range(1, 3650));
   cmd->add_option("--out", args->out, "the draft to write")->required();
+  cmd->add_flag("--json", args->json,
+                "print the draft's release and targets as one JSON object (docs/cli.md)");
   cmd->callback([args, &exit_code] {
+    bool frost_root = false;
     auto run = [&]() -> Result<release::Envelope> {
       if (args->root.empty() && args->repo.empty())
         return make_error(Errc::invalid_input, "give --root or --repo");
@@ -41,6 +75,7 @@ void add_propose_command(CLI::App& app, int& exit_code) {
       COCOON_ASSIGN(release::Envelope root_env, load_envelope_file(root_path));
       COCOON_ASSIGN(release::Root root, release::verify_root_self_signed(root_env));
       COCOON_TRY(release::check_not_expired(root.common, now_unix(), "root"));
+      frost_root = root.frost.has_value();
       COCOON_ASSIGN(build::Recipe recipe, build::load_recipe(args->recipe));
       if (recipe.version != args->version) {
         return make_error(Errc::invalid_input, "--version " + args->version +
@@ -75,12 +110,23 @@ void add_propose_command(CLI::App& app, int& exit_code) {
       exit_code = report("cocoon-sign", r.error());
       return;
     }
-    std::printf(
-        "wrote targets draft %s (version %llu, %zu target(s)); maintainers now run `cocoon-sign sign %s "
-        "--key KEY`\n",
-        printable(args->out).c_str(),
-        static_cast<unsigned long long>(r->signed_part["version"].get<std::uint64_t>()),
-        r->signed_part["targets"].size(), printable(args->out).c_str());
+    if (args->json) {
+      auto targets = release::parse_targets(r->signed_part);
+      if (!targets.ok()) {
+        exit_code = report("cocoon-sign", targets.error());
+        return;
+      }
+      std::printf("%s", pretty_json(propose_json(args->out, *targets)).c_str());
+    } else {
+      // The next step depends on who signs targets: the maintainers one by one, or a FROST group.
+      const std::string next =
+          frost_root ? "the FROST participants now run `cocoon-sign frost commit " + printable(args->out) +
+                           " --state DIR --out COMMITMENT` (docs/frost.md)"
+                     : "maintainers now run `cocoon-sign sign " + printable(args->out) + " --key KEY`";
+      std::printf("wrote targets draft %s (version %llu, %zu target(s)); %s\n", printable(args->out).c_str(),
+                  static_cast<unsigned long long>(r->signed_part["version"].get<std::uint64_t>()),
+                  r->signed_part["targets"].size(), next.c_str());
+    }
     exit_code = kExitOk;
   });
 }

@@ -6,13 +6,18 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
+#include <utility>
 
 #include "commands.hpp"
 #include "common/cli_main.hpp"
 #include "common/exit_codes.hpp"
+#include "core/file_io.hpp"
+#include "core/json.hpp"
 #include "crypto/hash.hpp"
+#include "publish/log_publish.hpp"
 #include "release/draft.hpp"
-#include "release/log_publish.hpp"
+#include "release/products.hpp"
 #include "release/propose.hpp"
 #include "release/repository.hpp"
 #include "release/threshold.hpp"
@@ -24,17 +29,74 @@ namespace cocoon::tools::sign {
 namespace {
 
 struct PublishArgs {
-  std::string draft, repo, online_key, artifacts, log, log_key, attestations;
+  std::string draft, repo, artifacts, log, attestations;
+  SecretOption online_key{"online-key", "online key"};
+  SecretOption log_key{"log-key", "log key"};
   std::vector<std::string> witnesses;
   std::int64_t snapshot_days = 7, timestamp_days = 1;
   long timeout = 30;
+  bool json = false;
 };
 
+// What publish did, printed as text or, with --json, as one JSON object (docs/cli.md).
+struct PublishReport {
+  std::string role, repo;
+  Json version;
+  std::vector<std::string> product_changes;
+  std::vector<std::pair<std::string, std::size_t>> targets;  // path, trusted builders that agree
+  std::optional<publish::LoggedRelease> logged;
+  std::size_t logged_entries = 0;
+};
+
+std::string report_text(const PublishReport& r) {
+  std::string text = "published " + r.role + " version " + r.version.dump() + " in " + r.repo;
+  for (const auto& c : r.product_changes) text += "\n  product " + c;
+  for (const auto& [path, n] : r.targets)
+    text += "\n  " + path + ": " + std::to_string(n) + " trusted builder(s) agree";
+  if (r.logged) {
+    const auto& l = *r.logged;
+    std::size_t known = r.logged_entries - l.new_entries;
+    text += "\n  logged " + std::to_string(r.logged_entries) + " entries in " + l.bundle.origin + ": " +
+            std::to_string(l.new_entries) + " new" +
+            (known ? ", " + std::to_string(known) + " already in the log" : std::string()) +
+            "; the log grew by " + std::to_string(l.size_after - l.size_before) + " (size " +
+            std::to_string(l.size_before) + " -> " + std::to_string(l.size_after) + ")";
+    for (const auto& w : l.witnesses)
+      text += "\n  witness " + w.url + ": " + (w.cosigned ? "cosigned as " : "did not cosign: ") + w.detail;
+  }
+  return text;
+}
+
+Json report_json(const PublishReport& r) {
+  Json out = {{"published", r.role}, {"version", r.version}, {"repo", r.repo}};
+  if (r.role != release::kRoleTargets) return out;
+  out["product_changes"] = r.product_changes;
+  Json targets = Json::array();
+  for (const auto& [path, n] : r.targets) targets.push_back({{"path", path}, {"builders_agreeing", n}});
+  out["targets"] = targets;
+  if (r.logged) {
+    const auto& l = *r.logged;
+    Json witnesses = Json::array();
+    for (const auto& w : l.witnesses)
+      witnesses.push_back({{"url", w.url}, {"cosigned", w.cosigned}, {"detail", w.detail}});
+    out["log"] = {{"origin", l.bundle.origin},    {"entries", r.logged_entries},
+                  {"new_entries", l.new_entries}, {"size_before", l.size_before},
+                  {"size_after", l.size_after},   {"grew_by", l.size_after - l.size_before},
+                  {"witnesses", witnesses}};
+  } else {
+    out["log"] = nullptr;
+  }
+  return out;
+}
+
 // The attestation files the draft's targets cite, picked by file hash from `dir`, after checking that
-// each target is backed by the builder threshold — the very check cocoon-verify makes.
+// each target is backed by the builder threshold — the very check cocoon-verify makes. Files the
+// repository already publishes (the attestations of products carried forward) are read from there
+// and not returned: they are neither written nor logged again.
 Result<std::vector<release::AttestationFile>> cited_files(const release::CocoonPolicy& policy,
                                                           const release::Targets& targets,
-                                                          const std::string& dir, std::string& summary) {
+                                                          const std::string& dir, const std::string& repo,
+                                                          PublishReport& report) {
   if (dir.empty())
     return make_error(Errc::invalid_input, "the root has a builder policy: give --attestations DIR");
   COCOON_ASSIGN(auto files, release::read_attestation_dir(dir));
@@ -48,20 +110,26 @@ Result<std::vector<release::AttestationFile>> cited_files(const release::CocoonP
     for (const auto& digest : cited) {
       auto it = by_hash.find(digest);
       if (it == by_hash.end()) {
-        return make_error(Errc::not_found,
-                          "target " + path + " cites attestation " + digest + ", which is not in " + dir);
+        auto published = read_file(release::RepositoryPaths(repo).attestations / (digest + ".json"),
+                                   verify::kMaxAttestationBytes);
+        if (published.ok()) {
+          found.push_back({digest, std::move(*published)});
+          continue;
+        }
+        return make_error(Errc::not_found, "target " + path + " cites attestation " + digest +
+                                               ", which is neither in " + dir + " nor published in " + repo);
       }
       found.push_back({digest, it->second->bytes});
       if (!taken[digest]) chosen.push_back(*it->second);
       taken[digest] = true;
     }
     COCOON_ASSIGN(verify::BuilderVerdict v, verify::check_builder_agreement(policy, path, info, found));
-    summary += "\n  " + path + ": " + std::to_string(v.builders.size()) + " trusted builder(s) agree";
+    report.targets.emplace_back(path, v.builders.size());
   }
   return chosen;
 }
 
-Result<std::string> publish(const PublishArgs& a) {
+Result<PublishReport> publish(const PublishArgs& a) {
   COCOON_ASSIGN(release::Envelope env, load_envelope_file(a.draft));
   COCOON_ASSIGN(std::string type, release::envelope_type(env));
   release::PublishTimes times;
@@ -69,13 +137,17 @@ Result<std::string> publish(const PublishArgs& a) {
   times.snapshot_lifetime = a.snapshot_days * kDay;
   times.timestamp_lifetime = a.timestamp_days * kDay;
   std::optional<crypto::SecretKey> online;
-  if (!a.online_key.empty()) {
+  if (!a.online_key.path.empty()) {
     COCOON_ASSIGN(crypto::SecretKey k, load_signing_key(a.online_key));
     online = std::move(k);
   }
   if (type == release::kRoleRoot) {
     COCOON_TRY(release::publish_root(a.repo, env, online ? &*online : nullptr, times));
-    return "published root version " + env.signed_part["version"].dump() + " in " + a.repo;
+    PublishReport root_report;
+    root_report.role = type;
+    root_report.repo = a.repo;
+    root_report.version = env.signed_part["version"];
+    return root_report;
   }
   if (type != release::kRoleTargets)
     return make_error(Errc::invalid_input,
@@ -94,44 +166,47 @@ Result<std::string> publish(const PublishArgs& a) {
     return make_error(Errc::invalid_input,
                       "the root names log " + policy->log_origin + ": give --log DIR_OR_URL");
 
-  std::string summary;
+  PublishReport report;
+  report.role = type;
+  report.repo = a.repo;
+  report.version = env.signed_part["version"];
   std::vector<release::AttestationFile> attestations;
   std::vector<Bytes> attestation_bytes;
   release::LogStep log_step;
-  std::vector<release::WitnessOutcome> witness_outcomes;
   if (policy) {
-    COCOON_ASSIGN(attestations, cited_files(*policy, targets, a.attestations, summary));
+    if (state.targets) {
+      COCOON_ASSIGN(auto changes, release::product_changes(*state.targets, targets));
+      for (const auto& c : changes) report.product_changes.push_back(release::describe_change(c));
+    }
+    COCOON_ASSIGN(attestations, cited_files(*policy, targets, a.attestations, a.repo, report));
     for (const auto& f : attestations) attestation_bytes.push_back(f.bytes);
-    release::LogDestination dest;
+    publish::LogDestination dest;
     dest.location = a.log;
     dest.timeout_seconds = a.timeout;
     if (!a.log.starts_with("http://") && !a.log.starts_with("https://")) {
-      if (a.log_key.empty())
-        return make_error(Errc::invalid_input, "--log DIR needs --log-key (the log's key)");
+      if (a.log_key.path.empty())
+        return make_error(Errc::invalid_input, "--log DIR needs --log-key (the log's secret key file)");
       COCOON_ASSIGN(crypto::SecretKey log_key, load_signing_key(a.log_key));
       COCOON_ASSIGN(dest.signer, tlog::make_signer(policy->log_origin, log_key.pair));
     }
     std::vector<tlog::WitnessEndpoint> witnesses;
     for (const auto& url : a.witnesses) witnesses.push_back({url, a.timeout});
-    COCOON_ASSIGN(std::vector<tlog::Checkpoint> earlier, release::published_checkpoints(a.repo));
+    COCOON_ASSIGN(std::vector<tlog::Checkpoint> earlier, publish::published_checkpoints(a.repo));
     log_step = [&, dest, witnesses, earlier](const release::Root&,
                                              std::string_view targets_text) -> Result<std::string> {
-      std::vector<release::LoggedEntry> entries{{"targets", to_bytes(targets_text)}};
+      std::vector<publish::LoggedEntry> entries{{"targets", to_bytes(targets_text)}};
       for (const auto& f : attestations) entries.push_back({"attestation", f.bytes});
-      COCOON_ASSIGN(release::LoggedRelease logged,
-                    release::log_release(dest, *policy, entries, witnesses, earlier));
-      witness_outcomes = logged.witnesses;
-      summary += "\n  logged " + std::to_string(entries.size()) + " entries in " + logged.bundle.origin;
-      return pretty_json(release::log_bundle_json(logged.bundle));
+      COCOON_ASSIGN(publish::LoggedRelease logged,
+                    publish::log_release(dest, *policy, entries, witnesses, earlier));
+      report.logged_entries = entries.size();
+      report.logged = logged;
+      return pretty_json(tlog::log_bundle_json(logged.bundle));
     };
   }
   auto published =
       release::publish_targets(a.repo, env, a.artifacts, *online, times, log_step, attestation_bytes);
   if (!published.ok()) return published.error();
-  for (const auto& w : witness_outcomes) {
-    summary += "\n  witness " + w.url + ": " + (w.cosigned ? "cosigned as " : "did not cosign: ") + w.detail;
-  }
-  return "published targets version " + env.signed_part["version"].dump() + " in " + a.repo + summary;
+  return report;
 }
 
 }  // namespace
@@ -143,12 +218,12 @@ void add_publish_command(CLI::App& app, int& exit_code) {
   cmd->add_option("draft", args->draft, "the co-signed draft")->required();
   cmd->add_option("--repo", args->repo, "the repository directory (served as is by any static web server)")
       ->required();
-  cmd->add_option("--online-key", args->online_key, "the online snapshot/timestamp secret key file");
+  add_secret_option(cmd, args->online_key, "the online snapshot/timestamp secret key file");
   cmd->add_option("--artifacts", args->artifacts, "directory holding the artifact files (targets drafts)");
   cmd->add_option(
       "--log", args->log,
       "the transparency log: its directory (we append as its writer) or the URL of cocoon-log serve");
-  cmd->add_option("--log-key", args->log_key, "the log's secret key file (with --log DIR)");
+  add_secret_option(cmd, args->log_key, "the log's secret key file (with --log DIR)");
   cmd->add_option("--witness", args->witnesses, "a witness URL (C2SP tlog-witness; repeatable)");
   cmd->add_option("--attestations", args->attestations,
                   "directory of builder attestations (*.json); the ones the targets cite are published");
@@ -158,7 +233,17 @@ void add_publish_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 365));
   cmd->add_option("--timestamp-days", args->timestamp_days, "days until the timestamp expires")
       ->check(CLI::Range(1, 365));
-  cmd->callback([args, &exit_code] { finish_command("cocoon-sign", publish(*args), exit_code); });
+  cmd->add_flag("--json", args->json, "print what was published as one JSON object (docs/cli.md)");
+  cmd->callback([args, &exit_code] {
+    auto report = publish(*args);
+    if (report.ok() && args->json) {
+      std::printf("%s", pretty_json(report_json(*report)).c_str());
+      exit_code = kExitOk;
+      return;
+    }
+    finish_command("cocoon-sign", report.ok() ? Result<std::string>(report_text(*report)) : report.error(),
+                   exit_code);
+  });
 }
 
 }  // namespace cocoon::tools::sign

@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "common/exit_codes.hpp"
+#include "common/renamed_option.hpp"
 #include "core/escape.hpp"
 #include "frost/ceremony.hpp"
 #include "release/root_params.hpp"
@@ -31,9 +32,11 @@ void add_policy_options(CLI::App* cmd, PolicyArgs& a) {
   cmd->add_option("--builder", a.builder_files, "a trusted builder's public key file (repeatable)");
   cmd->add_option("--builders", a.builder_lists, "a JSON array of trusted builder public keys");
   cmd->add_option("--builder-threshold", a.builder_threshold, "builders that must reproduce each artifact");
-  cmd->add_option("--log-key", a.log_key,
+  cmd->add_option("--log-vkey", a.log_key,
                   "the log's verifier key string, or a file holding it (a log's log.pub)");
-  cmd->add_option("--witness", a.witnesses, "a witness verifier key string or file (repeatable)");
+  cmd->add_option("--witness-vkey", a.witnesses, "a witness verifier key string or file (repeatable)");
+  add_renamed_option(cmd, "--log-key", "--log-vkey (the log's verifier key; --log-key is a secret key file)");
+  add_renamed_option(cmd, "--witness", "--witness-vkey (a witness verifier key; --witness is a URL)");
   cmd->add_option("--witness-quorum", a.witness_quorum, "witness cosignatures required")
       ->each([&a](const std::string&) { a.witness_quorum_set = true; });
 }
@@ -81,7 +84,7 @@ Status apply_policy_args(const PolicyArgs& a, release::CocoonPolicy& policy, boo
     COCOON_ASSIGN(auto v, tlog::parse_verifier_key(policy.log_verifier_key));
     policy.log_origin = v.name;
   } else if (require_all) {
-    return make_error(Errc::invalid_input, "give the log's verifier key with --log-key");
+    return make_error(Errc::invalid_input, "give the log's verifier key with --log-vkey");
   }
   if (!a.witnesses.empty()) {
     policy.witness_keys.clear();
@@ -147,6 +150,13 @@ int write_draft(const release::Root& root, const std::string& out) {
       static_cast<unsigned long long>(root.role(release::kRoleRoot).threshold),
       static_cast<unsigned long long>(root.role(release::kRoleTargets).threshold),
       printable(format_rfc3339(root.common.expires)).c_str(), printable(out).c_str());
+  // A log without witnesses is allowed (a private test network), but it is easy to get by leaving the
+  // flags out, and then a log operator alone can show one node a release the others never see.
+  if (root.policy && !root.policy->log_origin.empty() && root.policy->witness_quorum == 0) {
+    std::fprintf(stderr,
+                 "cocoon-sign: warning: witness quorum 0: nodes will accept log checkpoints no witness "
+                 "cosigned (give --witness-vkey and --witness-quorum)\n");
+  }
   if (root.frost) {
     std::string who;
     for (const auto& p : root.frost->participants) who += (who.empty() ? "" : ", ") + p.name;
@@ -173,9 +183,11 @@ void add_root_init_command(CLI::App& root_cmd, int& exit_code) {
   cmd->add_option("--threshold", args->threshold, "maintainer signatures needed for a root")->required();
   cmd->add_option("--targets-threshold", args->targets_threshold,
                   "maintainer signatures needed for a release (default: --threshold)");
-  cmd->add_option("--online-key", args->online_keys,
-                  "public key of the online snapshot/timestamp key (repeatable)")
+  cmd->add_option("--online-pub", args->online_keys,
+                  "public key file of the online snapshot/timestamp key (repeatable)")
       ->required();
+  add_renamed_option(cmd, "--online-key",
+                     "--online-pub (a public key file; --online-key is a secret key file)");
   cmd->add_option("--expires-days", args->expires_days, "days until the root expires")
       ->check(CLI::Range(1, 3650));
   add_policy_options(cmd, args->policy);
@@ -226,7 +238,10 @@ void add_root_rotate_command(CLI::App& root_cmd, int& exit_code) {
   cmd->add_option("--threshold", args->threshold, "new root threshold (default: unchanged)");
   cmd->add_option("--targets-threshold", args->targets_threshold,
                   "new targets threshold (default: unchanged)");
-  cmd->add_option("--online-key", args->online_keys, "replace the online key(s) (repeatable)");
+  cmd->add_option("--online-pub", args->online_keys,
+                  "replace the online key(s) by these public key files (repeatable)");
+  add_renamed_option(cmd, "--online-key",
+                     "--online-pub (a public key file; --online-key is a secret key file)");
   cmd->add_option("--expires-days", args->expires_days, "days until the new root expires")
       ->check(CLI::Range(1, 3650));
   add_policy_options(cmd, args->policy);

@@ -14,7 +14,8 @@ namespace cocoon::tools::sign {
 
 void add_timestamp_command(CLI::App& app, int& exit_code) {
   struct Args {
-    std::string repo, online_key;
+    std::string repo;
+    SecretOption online_key{"online-key", "online key"};
     std::int64_t timestamp_days = 1, snapshot_days = 7;
     bool snapshot = false;
   };
@@ -22,8 +23,7 @@ void add_timestamp_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "timestamp", "re-sign the timestamp (and the snapshot when due) of the published release");
   cmd->add_option("--repo", args->repo, "the repository directory")->required();
-  cmd->add_option("--online-key", args->online_key, "the online snapshot/timestamp secret key file")
-      ->required();
+  add_secret_option(cmd, args->online_key, "the online snapshot/timestamp secret key file")->required();
   cmd->add_option("--timestamp-days", args->timestamp_days, "days until the new timestamp expires")
       ->check(CLI::Range(1, 365));
   cmd->add_option("--snapshot-days", args->snapshot_days, "days until a re-signed snapshot expires")

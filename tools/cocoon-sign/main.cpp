@@ -7,7 +7,8 @@
 #include "common/exit_codes.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"cocoon-sign: co-sign Cocoon releases (TUF metadata, FROST threshold signatures)"};
+  CLI::App app{"cocoon-sign: co-sign Cocoon releases (TUF metadata, FROST threshold signatures)",
+               "cocoon-sign"};
   app.require_subcommand(1);
   int exit_code = 0;
   cocoon::tools::sign::add_frost_command(app, exit_code);

@@ -16,7 +16,7 @@ namespace cocoon::tools::verify {
 namespace {
 
 struct UpdateArgs {
-  std::string repo, bundle, root, state, target, download;
+  std::string repo, bundle, root, state, product, target, download;
   long stall_seconds = 10;
   bool json = false;
 };
@@ -51,6 +51,7 @@ void print_json(const cocoon::verify::UpdateReport& r, int code) {
                 {"snapshot", r.snapshot_version},
                 {"targets", r.targets_version}}},
               {"checks", checks}};
+  if (!r.product_version.empty()) out["product_version"] = r.product_version;
   if (r.error) out["reason"] = {{"class", errc_name(r.error->code)}, {"message", r.error->message}};
   std::printf("%s", pretty_json(out).c_str());
 }
@@ -70,6 +71,7 @@ int update_command(const UpdateArgs& a) {
     if (!root.ok()) return report("cocoon-verify", root.error());
     options.initial_root = std::move(*root);
   }
+  if (!a.product.empty()) options.product = a.product;
   if (!a.target.empty()) options.target = a.target;
   if (!a.download.empty()) options.download = a.download;
   options.now = now_unix();
@@ -95,6 +97,9 @@ void add_update_command(CLI::App& app, int& exit_code) {
                   "offline bundle written by `cocoon-verify bundle` (instead of --repo)");
   cmd->add_option("--root", args->root, "the initially trusted root.json (used when --state holds none yet)");
   cmd->add_option("--state", args->state, "this node's trusted state directory")->required();
+  cmd->add_option("--product", args->product,
+                  "the product this node runs (e.g. sample-node): its latest release; --target may then be "
+                  "an artifact name");
   cmd->add_option("--target", args->target, "target path to check (and download with --download)");
   cmd->add_option("--download", args->download, "where to write the verified target");
   cmd->add_option("--stall-timeout", args->stall_seconds,

@@ -7,7 +7,7 @@
 #include "common/exit_codes.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"cocoon-verify: check TDX quotes, event logs and updates against a release"};
+  CLI::App app{"cocoon-verify: check TDX quotes, event logs and updates against a release", "cocoon-verify"};
   app.require_subcommand(1);
   int exit_code = 0;
   using namespace cocoon::tools::verify;

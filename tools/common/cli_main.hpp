@@ -1,6 +1,7 @@
 #pragma once
-// The shared tail of every tool's main(): parse, run the chosen command's callback, and turn a
-// command-line error into exit code 2 (help and version still exit 0).
+// The shared tail of every tool's main(): add --version, answer the build's hidden --help-man and
+// --bash-completion, parse, run the chosen command's callback, and turn a command-line error into exit
+// code 2 (help and version still exit 0).
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/cli_docs.hpp"
 #include "common/exit_codes.hpp"
 #include "core/escape.hpp"
 
@@ -63,6 +65,9 @@ inline std::string unknown_option_message(CLI::App& app) {
 
 inline int parse_and_run(CLI::App& app, int argc, char** argv, const int& exit_code) {
   const std::string tool = tool_name(argc > 0 ? argv[0] : nullptr);
+  if (app.get_name().empty()) app.name(tool);
+  add_version_flag(app);
+  if (auto generated = print_generated_docs(app, argc, argv)) return *generated;
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

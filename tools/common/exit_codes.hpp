@@ -24,6 +24,7 @@ enum ExitCode : int {
   kExitNotFound = 12,
   kExitCrypto = 13,
   kExitUnsupported = 14,
+  kExitLabelMismatch = 15,
   kExitInternal = 70,
 };
 
@@ -47,6 +48,8 @@ inline int exit_code_for(Errc c) {
       return kExitLog;
     case Errc::builder_agreement:
       return kExitBuilderAgreement;
+    case Errc::label_mismatch:
+      return kExitLabelMismatch;
     case Errc::hash_mismatch:
       return kExitHashMismatch;
     case Errc::mismatch:

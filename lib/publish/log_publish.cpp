@@ -1,8 +1,9 @@
-#include "release/log_publish.hpp"
+#include "publish/log_publish.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <memory>
+#include <set>
 
 #include "core/file_io.hpp"
 #include "crypto/hash.hpp"
@@ -10,8 +11,9 @@
 #include "tlog/http_client.hpp"
 #include "tlog/log_client.hpp"
 #include "tlog/log_writer.hpp"
+#include "tlog/note.hpp"
 
-namespace cocoon::release {
+namespace cocoon::publish {
 
 namespace {
 
@@ -41,7 +43,8 @@ Result<LogReader> open_reader(const LogDestination& log, const tlog::NoteVerifie
 
 struct Appended {
   std::vector<std::uint64_t> indexes;
-  std::string checkpoint;  // signed by the log, covering every index
+  std::string checkpoint;         // signed by the log, covering every index
+  std::uint64_t size_before = 0;  // entries below this index were in the log already
 };
 
 Result<Appended> append_in_directory(const LogDestination& log, const std::vector<LoggedEntry>& entries) {
@@ -53,8 +56,13 @@ Result<Appended> append_in_directory(const LogDestination& log, const std::vecto
   for (const auto& e : entries) raw.push_back(e.bytes);
   COCOON_ASSIGN(tlog::AppendResult appended, writer.append(raw));
   Appended out;
-  for (const auto& e : appended.entries) out.indexes.push_back(e.index);
+  std::uint64_t added = 0;
+  for (const auto& e : appended.entries) {
+    out.indexes.push_back(e.index);
+    if (!e.duplicate) ++added;
+  }
   out.checkpoint = appended.checkpoint;
+  out.size_before = appended.size - added;  // we hold the writer's lock: nobody else appended
   return out;
 }
 
@@ -65,6 +73,11 @@ Result<Appended> append_over_http(const LogDestination& log, const std::vector<L
   if (base.back() != '/') base += '/';
   COCOON_ASSIGN(tlog::HttpFetcher http, tlog::HttpFetcher::create(base, log.timeout_seconds));
   Appended out;
+  {
+    tlog::LogClient before(http, log_key);
+    COCOON_ASSIGN(tlog::VerifiedCheckpoint cp, before.checkpoint());
+    out.size_before = cp.checkpoint.size;
+  }
   std::uint64_t best_size = 0;
   for (const auto& e : entries) {
     COCOON_ASSIGN(tlog::HttpResponse resp, http.request("POST", "add", e.bytes));
@@ -105,7 +118,7 @@ Result<tlog::Note> log_signed_only(const std::string& checkpoint, const tlog::No
 
 }  // namespace
 
-Result<LoggedRelease> log_release(const LogDestination& log, const CocoonPolicy& policy,
+Result<LoggedRelease> log_release(const LogDestination& log, const release::CocoonPolicy& policy,
                                   const std::vector<LoggedEntry>& entries,
                                   const std::vector<tlog::WitnessEndpoint>& witnesses,
                                   const std::vector<tlog::Checkpoint>& earlier) {
@@ -153,11 +166,17 @@ Result<LoggedRelease> log_release(const LogDestination& log, const CocoonPolicy&
   }
 
   COCOON_ASSIGN(tlog::VerifiedCheckpoint cp, tlog::open_checkpoint(checkpoint, log_key, policy.log_origin));
-  LogBundle& bundle = out.bundle;
+  out.size_before = appended.size_before;
+  out.size_after = cp.checkpoint.size;
+  std::set<std::uint64_t> fresh;
+  for (std::uint64_t index : appended.indexes)
+    if (index >= appended.size_before) fresh.insert(index);
+  out.new_entries = fresh.size();
+  tlog::LogBundle& bundle = out.bundle;
   bundle.origin = policy.log_origin;
   bundle.checkpoint = checkpoint;
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    LogBundleEntry e;
+    tlog::LogBundleEntry e;
     e.kind = entries[i].kind;
     e.sha256 = crypto::sha256_hex(entries[i].bytes);
     e.index = appended.indexes[i];
@@ -208,7 +227,7 @@ Result<std::vector<tlog::Checkpoint>> published_checkpoints(const std::filesyste
     if (!name.ends_with(".targets.bundle.json")) continue;
     COCOON_ASSIGN(std::string text, read_text_file(entry.path(), 16u << 20));
     COCOON_ASSIGN(Json doc, parse_json(text, entry.path().string()));
-    auto bundle = parse_log_bundle(doc);
+    auto bundle = tlog::parse_log_bundle(doc);
     if (!bundle.ok())
       return make_error(bundle.error().code, entry.path().string() + ": " + bundle.error().message);
     COCOON_ASSIGN(tlog::Note note, tlog::parse_note(bundle->checkpoint));
@@ -228,4 +247,4 @@ Result<std::vector<tlog::Checkpoint>> published_checkpoints(const std::filesyste
   return out;
 }
 
-}  // namespace cocoon::release
+}  // namespace cocoon::publish

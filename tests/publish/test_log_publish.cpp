@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/file_io.hpp"
-#include "release/log_publish.hpp"
+#include "publish/log_publish.hpp"
 #include "release_fixtures.hpp"
 #include "tlog/dir_fetcher.hpp"
 #include "tlog/http_server.hpp"
@@ -15,6 +15,12 @@
 
 using namespace cocoon;
 using namespace cocoon::release;
+using namespace cocoon::publish;
+using cocoon::tlog::consistency_proofs_json;
+using cocoon::tlog::log_bundle_json;
+using cocoon::tlog::LogBundle;
+using cocoon::tlog::parse_consistency_proofs;
+using cocoon::tlog::parse_log_bundle;
 using namespace cocoon::release::testing;
 namespace fs = std::filesystem;
 
@@ -74,7 +80,7 @@ tlog::Checkpoint checkpoint_of(const LogBundle& b) {
 
 }  // namespace
 
-TEST_CASE("log_release: both witnesses cosign, and later releases prove consistency", "[release][log]") {
+TEST_CASE("log_release: both witnesses cosign, and later releases prove consistency", "[publish][log]") {
   World w;
   auto first = log_release(w.dest, w.policy, release_entries("1"), w.both(), {});
   INFO((first.ok() ? "" : first.error().message));
@@ -104,7 +110,7 @@ TEST_CASE("log_release: both witnesses cosign, and later releases prove consiste
 }
 
 TEST_CASE("log_release: a witness that is down is reported - below the quorum nothing is accepted",
-          "[release][log][attack]") {
+          "[publish][log][attack]") {
   World w;
   std::string dead = w.w2.url();
   w.w2.server->stop();
@@ -123,7 +129,7 @@ TEST_CASE("log_release: a witness that is down is reported - below the quorum no
   CHECK_FALSE(accepted->witnesses[1].detail.empty());
 }
 
-TEST_CASE("log_release refuses a log that forked since an earlier release", "[release][log][attack]") {
+TEST_CASE("log_release refuses a log that forked since an earlier release", "[publish][log][attack]") {
   World w;
   auto first = log_release(w.dest, w.policy, release_entries("1"), w.both(), {});
   REQUIRE(first.ok());
@@ -141,7 +147,7 @@ TEST_CASE("log_release refuses a log that forked since an earlier release", "[re
   CHECK(rolled.error().code == Errc::rollback);
 }
 
-TEST_CASE("log_release through a log server's POST /add", "[release][log]") {
+TEST_CASE("log_release through a log server's POST /add", "[publish][log]") {
   World w;
   auto writer = tlog::LogWriter::open(w.dir.path() / "log", w.log_signer);
   REQUIRE(writer.ok());
@@ -158,7 +164,7 @@ TEST_CASE("log_release through a log server's POST /add", "[release][log]") {
 }
 
 TEST_CASE("request_cosignature: a witness that saw a newer tree refuses an older checkpoint",
-          "[release][log][attack]") {
+          "[publish][log][attack]") {
   World w;
   auto first = log_release(w.dest, w.policy, release_entries("1"), w.both(), {});
   REQUIRE(first.ok());
@@ -188,7 +194,7 @@ TEST_CASE("request_cosignature: a witness that saw a newer tree refuses an older
   REQUIRE(next.ok());
 }
 
-TEST_CASE("published_checkpoints reads the sizes of earlier releases from the repository", "[release][log]") {
+TEST_CASE("published_checkpoints reads the sizes of earlier releases from the repository", "[publish][log]") {
   World w;
   fs::path repo = w.dir.path() / "repo";
   CHECK(published_checkpoints(repo)->empty());

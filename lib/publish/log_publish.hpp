@@ -14,13 +14,13 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "release/log_bundle.hpp"
+#include "publish/log_bundle.hpp"
 #include "release/policy.hpp"
 #include "tlog/checkpoint.hpp"
 #include "tlog/note.hpp"
 #include "tlog/witness_client.hpp"
 
-namespace cocoon::release {
+namespace cocoon::publish {
 
 struct LogDestination {
   std::string location;                    // a log directory, or an http(s):// base URL of `cocoon-log serve`
@@ -36,8 +36,14 @@ struct WitnessOutcome {
 };
 
 struct LoggedRelease {
-  LogBundle bundle;
+  tlog::LogBundle bundle;
   std::vector<WitnessOutcome> witnesses;
+  // How the log really grew: its size before the append and at the bundle's checkpoint, and how many
+  // entries were new (an attestation an earlier release logged is found, not appended again). Other
+  // writers of a served log may have added entries in between: size_after - size_before counts them.
+  std::uint64_t size_before = 0;
+  std::uint64_t size_after = 0;
+  std::size_t new_entries = 0;
 };
 
 // Appends `entries`, asks every witness to cosign (a witness that is down or refuses is reported, not
@@ -47,7 +53,7 @@ struct LoggedRelease {
 // checked with verify_log_bundle before it is returned. Errors: log_inconsistent (quorum not met, a
 // proof does not verify, a fork, the log's checkpoint not signed by the policy's key), network, io,
 // invalid_input.
-Result<LoggedRelease> log_release(const LogDestination& log, const CocoonPolicy& policy,
+Result<LoggedRelease> log_release(const LogDestination& log, const release::CocoonPolicy& policy,
                                   const std::vector<LoggedEntry>& entries,
                                   const std::vector<tlog::WitnessEndpoint>& witnesses,
                                   const std::vector<tlog::Checkpoint>& earlier);
@@ -57,4 +63,4 @@ Result<LoggedRelease> log_release(const LogDestination& log, const CocoonPolicy&
 // left without a consistency proof.
 Result<std::vector<tlog::Checkpoint>> published_checkpoints(const std::filesystem::path& repo);
 
-}  // namespace cocoon::release
+}  // namespace cocoon::publish

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/file_io.hpp"
-#include "release/log_bundle.hpp"
+#include "publish/log_bundle.hpp"
 #include "release/repository.hpp"
 #include "release_fixtures.hpp"
 #include "tlog/checkpoint.hpp"
@@ -10,6 +10,12 @@
 
 using namespace cocoon;
 using namespace cocoon::release;
+using namespace cocoon::publish;
+using cocoon::tlog::consistency_proofs_json;
+using cocoon::tlog::log_bundle_json;
+using cocoon::tlog::LogBundle;
+using cocoon::tlog::parse_consistency_proofs;
+using cocoon::tlog::parse_log_bundle;
 using namespace cocoon::release::testing;
 namespace fs = std::filesystem;
 
@@ -33,7 +39,7 @@ struct LogWorld {
 
 }  // namespace
 
-TEST_CASE("a log bundle proves inclusion in the root's log", "[release][log]") {
+TEST_CASE("a log bundle proves inclusion in the root's log", "[publish][log]") {
   LogWorld w;
   w.policy.witness_keys.clear();
   w.policy.witness_quorum = 0;
@@ -62,7 +68,7 @@ TEST_CASE("a log bundle proves inclusion in the root's log", "[release][log]") {
   CHECK_FALSE(verify_log_bundle(*bundle, other_log, w.entries).ok());
 }
 
-TEST_CASE("a log bundle below the witness quorum is refused", "[release][log][attack]") {
+TEST_CASE("a log bundle below the witness quorum is refused", "[publish][log][attack]") {
   LogWorld w;
   auto bundle = append_to_log(w.dir.path() / "log", w.signer, w.entries);
   REQUIRE(bundle.ok());
@@ -85,7 +91,7 @@ TEST_CASE("a log bundle below the witness quorum is refused", "[release][log][at
   CHECK(verify_log_bundle(cosigned, w.policy, w.entries).error().code == Errc::log_inconsistent);
 }
 
-TEST_CASE("publish stores the log bundle and logs nothing when a check fails", "[release][log][publish]") {
+TEST_CASE("publish stores the log bundle and logs nothing when a check fails", "[publish][log][publish]") {
   LogWorld w;
   Root root = make_test_root({&w.c.alice}, 1, w.c.online, w.c);
   root.policy->witness_keys.clear();
@@ -122,7 +128,7 @@ TEST_CASE("publish stores the log bundle and logs nothing when a check fails", "
   CHECK(verify_log_bundle(*bundle, *root.policy, {{"targets", to_bytes(targets_text)}}).ok());
 }
 
-TEST_CASE("consistency proofs: round trip and strict parsing", "[release][log]") {
+TEST_CASE("consistency proofs: round trip and strict parsing", "[publish][log]") {
   tlog::Hash h{};
   h[0] = 7;
   std::map<std::uint64_t, tlog::Proof> proofs{{3, {h, h}}, {9, {h}}};
