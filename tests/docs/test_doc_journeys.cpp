@@ -1,0 +1,114 @@
+// The maintainer's and the node operator's journeys, run as written: the ```sh blocks of
+// docs/maintainers.md ("Walkthrough") and docs/node-operators.md ("Try it") are extracted and run in one
+// shell, from the top of the source tree, with the built tools on PATH. The outputs the docs show must
+// be what the tools print, so docs and tools cannot drift apart.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "../support/shell.hpp"
+#include "core/file_io.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using cocoon::test::run_shell;
+using cocoon::test::shell_quote;
+
+const std::string kSource = COCOON_SOURCE_DIR;
+const std::string kBin = COCOON_BINARY_DIR;
+
+struct Blocks {
+  std::vector<std::string> sh, shown;  // ```sh blocks, and plain ``` blocks (what the doc says is printed)
+};
+
+// The fenced blocks of the section of `doc` whose heading starts with `heading`.
+Blocks section_blocks(const std::string& doc_name, const std::string& heading) {
+  auto doc = cocoon::read_text_file(fs::path(kSource) / "docs" / doc_name);
+  REQUIRE(doc.ok());
+  size_t start = doc->find("\n" + heading);
+  INFO(doc_name << ": " << heading);
+  REQUIRE(start != std::string::npos);
+  size_t end = doc->find("\n## ", start + heading.size());
+  const std::string text = doc->substr(start, end == std::string::npos ? std::string::npos : end - start);
+  Blocks blocks;
+  for (size_t at = text.find("```"); at != std::string::npos; at = text.find("```", at)) {
+    size_t line_end = text.find('\n', at);
+    REQUIRE(line_end != std::string::npos);
+    const std::string info = text.substr(at + 3, line_end - at - 3);
+    size_t close = text.find("\n```", line_end);
+    REQUIRE(close != std::string::npos);
+    std::string body = text.substr(line_end + 1, close + 1 - (line_end + 1));
+    (info == "sh" ? blocks.sh : blocks.shown).push_back(body);
+    at = close + 4;
+  }
+  return blocks;
+}
+
+// The lines of a shown block that must appear verbatim: "…" marks an elision, and lines holding
+// values that differ per run (ports, dates) are compared up to the first such value.
+std::vector<std::string> checkable_lines(const std::string& block) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < block.size()) {
+    size_t nl = block.find('\n', pos);
+    std::string line = block.substr(pos, nl - pos);
+    pos = nl == std::string::npos ? block.size() : nl + 1;
+    if (line.empty() || line == "…") continue;
+    for (const char* varying : {"http://127.0.0.1:", "…"}) {
+      auto cut = line.find(varying);
+      if (cut != std::string::npos) line = line.substr(0, cut);
+    }
+    out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("docs/maintainers.md walkthrough and docs/node-operators.md try-it run as written") {
+  Blocks maintainer = section_blocks("maintainers.md", "## Walkthrough");
+  Blocks node = section_blocks("node-operators.md", "## Try it");
+  REQUIRE(maintainer.sh.size() == 5);
+  REQUIRE(node.sh.size() == 3);
+
+  auto tmp = cocoon::TempDir::create("doc-journeys-").value();
+  std::string path;
+  for (const char* tool : {"cocoon-build", "cocoon-sign", "cocoon-log", "cocoon-verify"})
+    path += kBin + "/tools/" + tool + ":";
+  // TMPDIR keeps the walkthrough's `mktemp -d` inside this test's directory; the trap stops the witness
+  // the walkthrough starts when a later line fails (it would otherwise hold this test's output pipe).
+  std::string script = "set -e\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\nexport TMPDIR=" +
+                       shell_quote(tmp.path().string()) + " PATH=" + shell_quote(path) + "\"$PATH\"\ncd " +
+                       shell_quote(kSource) + "\n";
+  for (const auto& b : maintainer.sh) script += b;
+  for (const auto& b : node.sh) script += b;
+  script +=
+      "cmp out/builder-1/sample-node.tar.zst node/sample-node.tar.zst\n"
+      "cmp out/builder-1/sample-node.tar.zst offline-node/sample-node.tar.zst\n"
+      "test ! -e fresh-node/sample-node.tar.zst\n"
+      "echo journeys done\n";
+  REQUIRE(cocoon::write_file_atomic(tmp.path() / "journeys.sh", script).ok());
+  auto r = run_shell("bash " + shell_quote((tmp.path() / "journeys.sh").string()) + " </dev/null");
+  INFO(script);
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("journeys done") != std::string::npos);
+
+  // What the docs show is what the tools printed.
+  std::vector<std::string> shown = maintainer.shown;
+  shown.insert(shown.end(), node.shown.begin(), node.shown.end());
+  REQUIRE(shown.size() == 3);
+  for (const auto& block : shown) {
+    for (const auto& line : checkable_lines(block)) {
+      INFO(line);
+      CHECK(r.output.find(line) != std::string::npos);
+    }
+  }
+  // The values the prose quotes.
+  CHECK(r.output.find("2 of 2 required signature(s) from distinct root keys — threshold met") !=
+        std::string::npos);
+  CHECK(r.output.find("sample-node/sample-node.tar.zst 138647 bytes sha256 5e3a8c13") != std::string::npos);
+}
