@@ -13,6 +13,7 @@
 #include "common/cli_main.hpp"
 #include "common/exit_codes.hpp"
 #include "core/file_io.hpp"
+#include "core/escape.hpp"
 #include "core/json.hpp"
 #include "crypto/hash.hpp"
 #include "publish/log_publish.hpp"
@@ -48,21 +49,25 @@ struct PublishReport {
   std::size_t logged_entries = 0;
 };
 
+// Every string that came from a file, the draft or a witness's answer is escaped where it is put into
+// a line, so none can break the report into forged lines (finish_command keeps the line breaks).
 std::string report_text(const PublishReport& r) {
-  std::string text = "published " + r.role + " version " + r.version.dump() + " in " + r.repo;
-  for (const auto& c : r.product_changes) text += "\n  product " + c;
+  std::string text = "published " + printable(r.role) + " version " + printable(r.version.dump()) + " in " +
+                     printable(r.repo);
+  for (const auto& c : r.product_changes) text += "\n  product " + printable(c);
   for (const auto& [path, n] : r.targets)
-    text += "\n  " + path + ": " + std::to_string(n) + " trusted builder(s) agree";
+    text += "\n  " + printable(path) + ": " + std::to_string(n) + " trusted builder(s) agree";
   if (r.logged) {
     const auto& l = *r.logged;
     std::size_t known = r.logged_entries - l.new_entries;
-    text += "\n  logged " + std::to_string(r.logged_entries) + " entries in " + l.bundle.origin + ": " +
-            std::to_string(l.new_entries) + " new" +
+    text += "\n  logged " + std::to_string(r.logged_entries) + " entries in " + printable(l.bundle.origin) +
+            ": " + std::to_string(l.new_entries) + " new" +
             (known ? ", " + std::to_string(known) + " already in the log" : std::string()) +
             "; the log grew by " + std::to_string(l.size_after - l.size_before) + " (size " +
             std::to_string(l.size_before) + " -> " + std::to_string(l.size_after) + ")";
     for (const auto& w : l.witnesses)
-      text += "\n  witness " + w.url + ": " + (w.cosigned ? "cosigned as " : "did not cosign: ") + w.detail;
+      text += "\n  witness " + printable(w.url) + ": " + (w.cosigned ? "cosigned as " : "did not cosign: ") +
+              printable(w.detail);
   }
   return text;
 }

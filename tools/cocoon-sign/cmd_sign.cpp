@@ -82,8 +82,9 @@ void add_sign_command(CLI::App& app, int& exit_code) {
       }
       COCOON_TRY(release::add_signature(env, key));
       COCOON_TRY(save_envelope_file(args->out.empty() ? args->draft : args->out, env));
-      return key.name + " (" + crypto::ed25519_key_id(key.pair.public_key) + ") signed " + type + " draft " +
-             (args->out.empty() ? args->draft : args->out);
+      // Escaped here, where the line is formed: a key name holding a line break cannot forge a line.
+      return printable(key.name) + " (" + keyid + ") signed " + type + " draft " +
+             printable(args->out.empty() ? args->draft : args->out);
     };
     finish_command("cocoon-sign", run(), exit_code);
   });
