@@ -112,3 +112,21 @@ TEST_CASE("docs/maintainers.md walkthrough and docs/node-operators.md try-it run
         std::string::npos);
   CHECK(r.output.find("sample-node/sample-node.tar.zst 138647 bytes sha256 5e3a8c13") != std::string::npos);
 }
+
+TEST_CASE("docs/frost.md try-it: five participants, three sign, OpenSSL verifies the group signature") {
+  Blocks frost = section_blocks("frost.md", "## Try it on one machine");
+  REQUIRE(frost.sh.size() == 2);
+  REQUIRE(frost.shown.size() == 1);
+  auto tmp = cocoon::TempDir::create("doc-frost-").value();
+  std::string script = "set -e\nexport PATH=" + shell_quote(kBin + "/tools/cocoon-sign") + ":\"$PATH\"\ncd " +
+                       shell_quote(tmp.path().string()) + "\n" + frost.sh[0] + frost.sh[1];
+  REQUIRE(cocoon::write_file_atomic(tmp.path() / "frost.sh", script).ok());
+  auto r = run_shell("bash " + shell_quote((tmp.path() / "frost.sh").string()) + " </dev/null");
+  INFO(script);
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  for (const auto& line : checkable_lines(frost.shown[0])) CHECK(r.output.find(line) != std::string::npos);
+  auto sig = cocoon::read_file(tmp.path() / "message.sig");
+  REQUIRE(sig.ok());
+  CHECK(sig->size() == 64);
+}
