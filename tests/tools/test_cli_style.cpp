@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -233,4 +234,30 @@ TEST_CASE("cli: root init warns when a log has no witness quorum", "[tools][cli]
   INFO(witnessed.err);
   REQUIRE(witnessed.code == 0);
   CHECK(witnessed.err.find("warning") == std::string::npos);
+}
+
+TEST_CASE("cli: a mistyped option or command is named, with the nearest name, exit 2",
+          "[tools][cli][flags]") {
+  auto dir = cocoon::TempDir::create("cli-typos-").value();
+  const std::string build = COCOON_BINARY_DIR "/tools/cocoon-build/cocoon-build";
+  REQUIRE(cocoon::write_file_atomic(dir.path() / "b.json", std::string("[]\n")).ok());
+  struct Case {
+    std::string command, expected;
+  };
+  for (const Case& c : {
+           // A required option is missing too: the typo is what the user needs to hear about.
+           Case{kSign + " root init --treshold 3",
+                "unknown option '--treshold' (did you mean '--threshold'?)"},
+           Case{kSign + " propse --help", "unknown command 'propse' (did you mean 'propose'?)"},
+           Case{kSign + " root initt", "unknown command 'initt' (did you mean 'init'?)"},
+           Case{kLog + " bogus", "unknown command 'bogus'"},
+           Case{build + " compare . --builders b.json --threshold 0", "Value 0 not in range 1 to 1000"},
+       }) {
+    Out o = run_in(dir.path(), c.command);
+    INFO(c.command << "\n" << o.out << o.err);
+    CHECK(o.code == 2);
+    CHECK(o.out.empty());  // no help text on stdout
+    CHECK(o.err.find(c.expected) != std::string::npos);
+    CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);
+  }
 }

@@ -144,7 +144,7 @@ void add_compare_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--builders", o->builders, "JSON array of trusted builder public keys")->required();
   cmd->add_option("--threshold,-k", o->threshold, "Distinct trusted builders needed per artifact")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1000));  // PositiveNumber printed a 300-digit upper bound
   cmd->add_flag("--strict", o->strict, "Fail when any trusted builder dissents");
   cmd->add_flag("--json", o->json, "Print the report as JSON");
   cmd->callback([o, &exit_code] { exit_code = run_compare(*o); });

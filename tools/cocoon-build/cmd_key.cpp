@@ -90,7 +90,7 @@ int run_key_generate(const KeyGenerateOptions& o) {
   if (auto st = check_secret_key_parent(o.out); !st) return report("cocoon-build", st.error());
   std::optional<std::string> passphrase;
   if (!o.unencrypted) {
-    auto pw = read_passphrase("Passphrase for " + o.out.string(), true);
+    auto pw = read_passphrase(passphrase_prompt("new secret key", o.out.string()), true);
     if (!pw.ok()) return report("cocoon-build", pw.error());
     passphrase = std::move(pw).value();
   }

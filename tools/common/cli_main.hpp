@@ -63,6 +63,28 @@ inline std::string unknown_option_message(CLI::App& app) {
   return {};
 }
 
+// For a word where a command was expected: "unknown command 'propse' (did you mean 'propose'?)", for
+// the deepest command given that has subcommands of its own. Empty when every word was taken.
+inline std::string unknown_command_message(CLI::App& app) {
+  CLI::App* cmd = &app;
+  for (auto subs = cmd->get_subcommands(); !subs.empty(); subs = cmd->get_subcommands()) cmd = subs.back();
+  auto choices = cmd->get_subcommands([](CLI::App*) { return true; });
+  if (choices.empty()) return {};
+  for (const std::string& arg : app.remaining(true)) {
+    if (arg.starts_with("-")) continue;
+    std::string best;
+    std::size_t best_distance = 3;
+    for (const CLI::App* c : choices) {
+      std::size_t d = edit_distance(arg, c->get_name());
+      if (d < best_distance) best_distance = d, best = c->get_name();
+    }
+    std::string msg = "unknown command '" + arg + "'";
+    if (!best.empty()) msg += " (did you mean '" + best + "'?)";
+    return msg;
+  }
+  return {};
+}
+
 inline int parse_and_run(CLI::App& app, int argc, char** argv, const int& exit_code) {
   const std::string tool = tool_name(argc > 0 ? argv[0] : nullptr);
   if (app.get_name().empty()) app.name(tool);
@@ -71,10 +93,18 @@ inline int parse_and_run(CLI::App& app, int argc, char** argv, const int& exit_c
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
+    // `cocoon-sign propse --help` must not answer with the top-level help and exit 0.
+    if (std::string msg = unknown_command_message(app); !msg.empty()) {
+      std::fprintf(stderr, "%s: error: %s (see --help)\n", tool.c_str(), printable(msg).c_str());
+      return kExitInvalidInput;
+    }
     return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
-    // One line like every other error; the text quotes the command line, so it is escaped.
-    std::string msg = dynamic_cast<const CLI::ExtrasError*>(&e) ? unknown_option_message(app) : std::string();
+    // One line like every other error; the text quotes the command line, so it is escaped. A mistyped
+    // word is named before what it caused: CLI11 checks required options and subcommands before it
+    // complains about leftovers, so `--treshold 3` would otherwise read "--maintainer is required".
+    std::string msg = unknown_command_message(app);
+    if (msg.empty()) msg = unknown_option_message(app);
     if (msg.empty()) msg = e.what();
     std::fprintf(stderr, "%s: error: %s (see --help)\n", tool.c_str(), printable(msg).c_str());
     return kExitInvalidInput;
