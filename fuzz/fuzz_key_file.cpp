@@ -2,6 +2,7 @@
 // that parse have the key id of their key and survive public_key_json -> parse. Secret key files are read
 // without a passphrase: an unencrypted one must hold the seed of its stored public key, an encrypted one
 // is refused before any key derivation, and no error message ever quotes the seed or its ciphertext.
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,15 +29,26 @@ bool quotes_secret(const std::string& message, std::string_view text) {
   return false;
 }
 
+// `message` with every occurrence of `path` removed.
+std::string without(std::string message, const std::string& path) {
+  for (auto at = message.find(path); !path.empty() && at != std::string::npos; at = message.find(path, at))
+    message.erase(at, path.size());
+  return message;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace c = cocoon::crypto;
-  auto secret = c::load_secret_key(cocoon::fuzz::scratch_file(cocoon::fuzz::bytes(data, size)), std::nullopt);
+  const std::filesystem::path& file = cocoon::fuzz::scratch_file(cocoon::fuzz::bytes(data, size));
+  auto secret = c::load_secret_key(file, std::nullopt);
   if (secret) {
     FUZZ_CHECK(secret->public_key().keyid == c::ed25519_key_id(secret->pair.public_key));
   } else {
-    FUZZ_CHECK(!quotes_secret(secret.error().message, cocoon::fuzz::text(data, size)));
+    // The message names the file by its path, which is not content: libFuzzer once learned the scratch
+    // file's name from a comparison and wrote it into "seed" (docs/security.md, "Findings").
+    FUZZ_CHECK(
+        !quotes_secret(without(secret.error().message, file.string()), cocoon::fuzz::text(data, size)));
   }
   auto doc = cocoon::parse_json(cocoon::fuzz::text(data, size));
   if (!doc) return 0;
