@@ -6,8 +6,8 @@
 
 #include <filesystem>
 #include <string>
-#include <vector>
 
+#include "../support/doc_blocks.hpp"
 #include "../support/shell.hpp"
 #include "core/file_io.hpp"
 
@@ -20,57 +20,15 @@ using cocoon::test::shell_quote;
 const std::string kSource = COCOON_SOURCE_DIR;
 const std::string kBin = COCOON_BINARY_DIR;
 
-struct Blocks {
-  std::vector<std::string> sh, shown;  // ```sh blocks, and plain ``` blocks (what the doc says is printed)
-};
-
-// The fenced blocks of the section of `doc` whose heading starts with `heading`.
-Blocks section_blocks(const std::string& doc_name, const std::string& heading) {
-  auto doc = cocoon::read_text_file(fs::path(kSource) / "docs" / doc_name);
-  REQUIRE(doc.ok());
-  size_t start = doc->find("\n" + heading);
-  INFO(doc_name << ": " << heading);
-  REQUIRE(start != std::string::npos);
-  size_t end = doc->find("\n## ", start + heading.size());
-  const std::string text = doc->substr(start, end == std::string::npos ? std::string::npos : end - start);
-  Blocks blocks;
-  for (size_t at = text.find("```"); at != std::string::npos; at = text.find("```", at)) {
-    size_t line_end = text.find('\n', at);
-    REQUIRE(line_end != std::string::npos);
-    const std::string info = text.substr(at + 3, line_end - at - 3);
-    size_t close = text.find("\n```", line_end);
-    REQUIRE(close != std::string::npos);
-    std::string body = text.substr(line_end + 1, close + 1 - (line_end + 1));
-    (info == "sh" ? blocks.sh : blocks.shown).push_back(body);
-    at = close + 4;
-  }
-  return blocks;
-}
-
-// The lines of a shown block that must appear verbatim: "…" marks an elision, and lines holding
-// values that differ per run (ports, dates) are compared up to the first such value.
-std::vector<std::string> checkable_lines(const std::string& block) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < block.size()) {
-    size_t nl = block.find('\n', pos);
-    std::string line = block.substr(pos, nl - pos);
-    pos = nl == std::string::npos ? block.size() : nl + 1;
-    if (line.empty() || line == "…") continue;
-    for (const char* varying : {"http://127.0.0.1:", "…"}) {
-      auto cut = line.find(varying);
-      if (cut != std::string::npos) line = line.substr(0, cut);
-    }
-    out.push_back(line);
-  }
-  return out;
-}
+using cocoon::test::checkable_lines;
+using cocoon::test::DocBlocks;
+using cocoon::test::section_blocks;
 
 }  // namespace
 
 TEST_CASE("docs/maintainers.md walkthrough and docs/node-operators.md try-it run as written") {
-  Blocks maintainer = section_blocks("maintainers.md", "## Walkthrough");
-  Blocks node = section_blocks("node-operators.md", "## Try it");
+  DocBlocks maintainer = section_blocks("maintainers.md", "## Walkthrough");
+  DocBlocks node = section_blocks("node-operators.md", "## Try it");
   REQUIRE(maintainer.sh.size() == 5);
   REQUIRE(node.sh.size() == 3);
 
@@ -114,7 +72,7 @@ TEST_CASE("docs/maintainers.md walkthrough and docs/node-operators.md try-it run
 }
 
 TEST_CASE("docs/frost.md try-it: five participants, three sign, OpenSSL verifies the group signature") {
-  Blocks frost = section_blocks("frost.md", "## Try it on one machine");
+  DocBlocks frost = section_blocks("frost.md", "## Try it on one machine");
   REQUIRE(frost.sh.size() == 2);
   REQUIRE(frost.shown.size() == 1);
   auto tmp = cocoon::TempDir::create("doc-frost-").value();

@@ -4,10 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "../support/doc_blocks.hpp"
 #include "core/file_io.hpp"
 #include "support.hpp"
 
@@ -22,46 +22,12 @@ std::string q(const fs::path& p) {
   return "'" + p.string() + "'";
 }
 
-struct DocBlocks {
-  std::vector<std::string> sh, output;  // ```sh blocks, and plain ``` blocks (what the doc says is printed)
-};
-
-// The fenced blocks of one section of docs/measurements.md.
-DocBlocks section_blocks(const std::string& heading) {
-  auto doc = read_text_file(fs::path(COCOON_SOURCE_DIR) / "docs/measurements.md");
-  REQUIRE(doc.ok());
-  size_t start = doc->find(heading);
-  REQUIRE(start != std::string::npos);
-  size_t end = doc->find("\n## ", start + heading.size());
-  std::string text = doc->substr(start, end == std::string::npos ? std::string::npos : end - start);
-  DocBlocks blocks;
-  for (size_t at = text.find("```"); at != std::string::npos; at = text.find("```", at)) {
-    size_t line_end = text.find('\n', at);
-    REQUIRE(line_end != std::string::npos);
-    std::string info = text.substr(at + 3, line_end - at - 3);
-    size_t close = text.find("\n```", line_end);
-    REQUIRE(close != std::string::npos);
-    std::string body = text.substr(line_end + 1, close + 1 - (line_end + 1));
-    (info == "sh" ? blocks.sh : blocks.output).push_back(body);
-    at = close + 4;
-  }
-  return blocks;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(line);
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("docs/measurements.md: the worked example runs as written and prints what the doc shows") {
-  DocBlocks blocks = section_blocks("## Worked example");
+  cocoon::test::DocBlocks blocks = cocoon::test::section_blocks("measurements.md", "## Worked example");
   REQUIRE(blocks.sh.size() == 3);
-  REQUIRE(blocks.output.size() == 3);
+  REQUIRE(blocks.shown.size() == 3);
   // The first block fetches the inputs; this test takes them from where that script puts them.
   CHECK(blocks.sh[0] == "ci/fetch-tdx-inputs\n");
   std::string why_fw, why_k;
@@ -86,7 +52,7 @@ TEST_CASE("docs/measurements.md: the worked example runs as written and prints w
   REQUIRE(r.exit_code == 0);
   // Every line the doc shows for `measure` and for the matching log is printed as shown.
   for (int b : {0, 1})
-    for (const auto& line : lines_of(blocks.output[b]))
+    for (const auto& line : cocoon::test::checkable_lines(blocks.shown[b]))
       CHECK(r.output.find(line + "\n") != std::string::npos);
 
   // The debug image's log: refused at event 1, as the third output block shows (abbreviated there).
@@ -99,9 +65,7 @@ TEST_CASE("docs/measurements.md: the worked example runs as written and prints w
                    q(d / "example/measurement.json"));
   INFO(debug.output);
   CHECK(debug.exit_code == 1);
-  for (const auto& line : lines_of(blocks.output[2])) {
-    // "ebba302b… (3 events)": compare up to the ellipsis.
-    std::string shown = line.substr(0, line.find("…"));
-    CHECK(debug.output.find(shown) != std::string::npos);
-  }
+  // "ebba302b… (3 events)": checkable_lines compares up to the ellipsis.
+  for (const auto& line : cocoon::test::checkable_lines(blocks.shown[2]))
+    CHECK(debug.output.find(line) != std::string::npos);
 }
