@@ -75,6 +75,20 @@ TEST_CASE("propose: attestations collected from the log, bounded and label-check
     std::sort(ids.begin(), ids.end());
     std::sort(expected.begin(), expected.end());
     CHECK(ids == expected);
+
+    // Signed, then published with the cited attestations looked up in the same log: they are laid out
+    // in the repository (and found in the log, not appended again).
+    w.require_ok(w.sign_tool("sign draft.json --key alice.key"));
+    w.require_ok(w.sign_tool("sign draft.json --key bob.key"));
+    auto pub = w.sign_tool(
+        "publish draft.json --repo repo --online-key online.key --artifacts artifacts "
+        "--attestations-log log --log log --log-key log.key --json 2>/dev/null");
+    INFO(pub.output);
+    REQUIRE(pub.exit_code == 0);
+    auto report = parse_json(pub.output);
+    REQUIRE(report.ok());
+    CHECK((*report)["log"]["new_entries"] == 1);  // the targets; both attestations were in the log
+    for (const auto& id : expected) CHECK(fs::exists(w.repo / "attestations" / (id + ".json")));
   }
   SECTION("from a cocoon-log serve process, with --json") {
     cocoon::test::ServiceProcess server({kLogTool, "serve", "--dir", w.at("log").string(), "--key",
@@ -105,6 +119,23 @@ TEST_CASE("propose: attestations collected from the log, bounded and label-check
     INFO(only_old.output);
     // builder2 from the log counts; builder3 attested these bytes for 0.0.9, which names the problem.
     CHECK(only_old.exit_code == 15);
+  }
+  SECTION("publish without the attestations it cites") {
+    w.require_ok(w.sign_tool(common + "--attestations-log log --out draft.json"));
+    w.require_ok(w.sign_tool("sign draft.json --key alice.key"));
+    w.require_ok(w.sign_tool("sign draft.json --key bob.key"));
+    // From index 3 the log holds builder2's attestation but not builder1's.
+    auto pub = w.sign_tool(
+        "publish draft.json --repo repo --online-key online.key --artifacts artifacts "
+        "--attestations-log log --since 3 --log log --log-key log.key");
+    INFO(pub.output);
+    CHECK(pub.exit_code == 12);
+    CHECK(pub.output.find("the log's attestations of this release") != std::string::npos);
+    auto none = w.sign_tool(
+        "publish draft.json --repo repo --online-key online.key --artifacts artifacts "
+        "--log log --log-key log.key");
+    CHECK(none.exit_code == 2);
+    CHECK(none.output.find("give --attestations DIR or --attestations-log DIR_OR_URL") != std::string::npos);
   }
   SECTION("refusals") {
     auto none = w.sign_tool(common + "--out draft.json");
