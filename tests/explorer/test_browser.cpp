@@ -160,6 +160,48 @@ TEST_CASE(
             read_text_file(world.at("log") / "checkpoint").value());
   }
 
+  // A copy whose data file lies about what the log holds: another artifact digest for release 2, a
+  // witness cosignature with a changed byte on release 1's checkpoint, and the builder3 mismatch verdict
+  // shown as "reproduced". Each must fail its own check in the browser.
+  fs::path tampered_data = copy_log(world.w, "tampered-data");
+  {
+    fs::path file = tampered_data / "explorer" / "explorer-data.json";
+    auto data = parse_json(read_text_file(file).value()).value();
+    data["releases"][1]["products"][0]["artifacts"][0]["sha256"] =
+        crypto::sha256_hex(std::string_view("evil"));
+    std::string note = data["releases"][0]["checkpoint"]["note"].get<std::string>();
+    auto line = note.find("\xe2\x80\x94 witness.example ");
+    REQUIRE(line != std::string::npos);
+    std::size_t pos = note.find('\n', line) - 10;
+    note[pos] = note[pos] == 'A' ? 'B' : 'A';
+    data["releases"][0]["checkpoint"]["note"] = note;
+    REQUIRE(data["verdicts"][2]["verdict"] == "mismatch");
+    data["verdicts"][2]["verdict"] = "reproduced";
+    REQUIRE(write_file_atomic(file, pretty_json(data)).ok());
+  }
+
+  // The generator refuses the same tampering before writing anything.
+  auto explore = [&](const std::string& args) {
+    return run_shell("cd " + shell_quote(world.w.string()) + " && " + kLogTool + " explore " + args);
+  };
+  {
+    auto tile = explore("--dir tampered-tile --repo repo --root root.json --out site-t");
+    INFO(tile.output);
+    CHECK(tile.exit_code == 7);
+    CHECK(contains(tile.output, "cocoon-log: error: the log's tiles do not hash to its checkpoint's root"));
+    auto cp = explore("--dir tampered-checkpoint --repo repo --root root.json --out site-c");
+    INFO(cp.output);
+    CHECK(cp.exit_code == 4);
+    auto base =
+        explore("--dir log --repo repo --root root.json --out site-b --log-base 'javascript:alert(1)//'");
+    INFO(base.output);
+    CHECK(base.exit_code == 2);
+    CHECK(contains(base.output, "--log-base"));
+    CHECK(!fs::exists(world.at("site-t")));
+    CHECK(!fs::exists(world.at("site-c")));
+    CHECK(!fs::exists(world.at("site-b")));
+  }
+
   test::ServiceProcess server({"/usr/bin/python3", "-c", R"(
 import functools, http.server, sys
 h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
@@ -221,6 +263,17 @@ s.serve_forever()
     browser.screenshot(site, shots / "overview.png");
   }
 
+  {  // the generator reading the log and the repository over HTTP (--url, an http:// --repo)
+    auto http = explore("--url " + server.url() + "log/ --repo " + server.url() +
+                        "repo/ --root root.json --out log/explorer-http --log-base ../ --json");
+    INFO(http.output);
+    REQUIRE(http.exit_code == 0);
+    CHECK(contains(http.output, "\"releases\": 2"));
+    std::string dom = browser.dom(server.url() + "log/explorer-http/index.html");
+    INFO(banner_of(dom));
+    CHECK(contains(banner_of(dom), "data-state=\"ok\""));
+  }
+
   {  // one byte changed in a tile: red, naming the inclusion check
     std::string url = server.url() + "tampered-tile/explorer/index.html";
     std::string dom = browser.dom(url);
@@ -229,6 +282,23 @@ s.serve_forever()
     CHECK(contains(banner, "data-state=\"fail\""));
     CHECK(contains(banner, "Verification FAILED: inclusion of log entry"));
     browser.screenshot(url, shots / "tampered-tile.png");
+  }
+
+  {  // a data file that lies: each lie fails its own check
+    std::string url = server.url() + "tampered-data/explorer/index.html";
+    std::string dom = browser.dom(url);
+    std::string banner = banner_of(dom);
+    INFO(banner);
+    CHECK(contains(banner, "data-state=\"fail\""));
+    auto model =
+        parse_json(read_text_file(world.at("log") / "explorer" / "explorer-data.json").value()).value();
+    const std::string v1 = std::to_string(model["releases"][0]["targets_version"].get<std::uint64_t>());
+    const std::string v2 = std::to_string(model["releases"][1]["targets_version"].get<std::uint64_t>());
+    const std::string verdict_index = std::to_string(model["verdicts"][2]["index"].get<std::uint64_t>());
+    CHECK(contains(banner, "release " + v2 + ": artifacts shown equal the logged targets"));
+    CHECK(contains(banner, "release " + v1 + ": witness cosignature of witness.example"));
+    CHECK(contains(banner, "rebuild verdict " + verdict_index + ": signature by builder builder3"));
+    CHECK(contains(banner, "the shown verdict is not the signed one"));
   }
 
   {  // a changed checkpoint signature: red, naming the checkpoint check
