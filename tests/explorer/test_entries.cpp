@@ -36,6 +36,53 @@ TEST_CASE("a targets entry shows its version, products and the maintainers whose
   CHECK(info.summary["threshold_met"] == false);
 }
 
+TEST_CASE("a target's TDX image hashes are shown with their host profile and role") {
+  Cast c;
+  auto root = test_root(c);
+  auto targets = make_targets(4);
+  auto& file = targets.targets.at("sample/hello.txt");
+  (*file.custom)["cocoon"]["image_hashes"] =
+      Json::array({Json{{"image_hash", std::string(64, '9')}, {"host_profile", "h100"}, {"role", "worker"}}});
+  auto info = classify_entry(
+      to_bytes(release::envelope_text(sign_all(release::targets_json(targets), {&c.alice}))), root);
+  REQUIRE(info.kind == "targets");
+  const Json& files = info.summary["products"]["sample"]["files"];
+  REQUIRE(files.size() == 1);
+  REQUIRE(files[0]["image_hashes"].size() == 1);
+  CHECK(files[0]["image_hashes"][0]["image_hash"] == std::string(64, '9'));
+  CHECK(files[0]["image_hashes"][0]["host_profile"] == "h100");
+  CHECK(files[0]["image_hashes"][0]["role"] == "worker");
+}
+
+TEST_CASE("a release candidate names the targets key that signed it, and no one else") {
+  Cast c;
+  auto root = test_root(c);
+  Json payload{
+      {"_type", "cocoon.release-candidate/v1"},
+      {"product", "sample"},
+      {"version", "0.3.0"},
+      {"recipe_sha256", std::string(64, 'a')},
+      {"source",
+       {{"url", "https://fixtures.cocoon-release.invalid/sample.git"}, {"commit", std::string(40, 'c')}}},
+      {"recipe", "e30="},
+      {"created", "2026-12-05T08:00:00Z"}};
+  auto entry = [&](const crypto::SecretKey& key) {
+    attest::DsseEnvelope env;
+    env.payload_type = explorer::kCandidatePayloadType;
+    env.payload = to_bytes(compact_json(payload));
+    attest::dsse_sign(env, key);
+    return to_bytes(compact_json(attest::dsse_envelope_json(env)));
+  };
+  auto by_maintainer = classify_entry(entry(c.bob), root);
+  REQUIRE(by_maintainer.kind == "candidate");
+  CHECK(by_maintainer.summary["version"] == "0.3.0");
+  CHECK(by_maintainer.summary["source_commit"] == std::string(40, 'c'));
+  CHECK(by_maintainer.summary["signer"]["keyid"] == c.bob.public_key().keyid);
+  auto by_builder = classify_entry(entry(c.builder1), root);
+  REQUIRE(by_builder.kind == "candidate");
+  CHECK(by_builder.summary["signer"].is_null());
+}
+
 TEST_CASE("an attestation names its builder only when a builder key of the root signed it") {
   Cast c;
   auto root = test_root(c);

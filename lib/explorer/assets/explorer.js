@@ -174,7 +174,7 @@
   const largestPowerBelow = (n) => { let k = 1; while (k * 2 < n) k *= 2; return k; };
 
   class LogReader {
-    constructor(base, size) { this.base = base; this.size = size; this.files = new Map(); }
+    constructor(base, size) { this.base = base; this.size = size; this.files = new Map(); this.subtrees = new Map(); }
     // A file's bytes, null when absent; each file is fetched once.
     fetchBytes(path) {
       if (!this.files.has(path)) {
@@ -211,9 +211,13 @@
       return bytes.slice((i % 256) * 32, (i % 256 + 1) * 32);
     }
     // The root of the complete subtree of 2^level leaves starting at leaf index·2^level.
-    async subtree(level, index) {
+    // Memoised: the proofs of neighbouring entries share most of their subtrees.
+    subtree(level, index) {
       if (level % 8 === 0) return this.tileHash(level / 8, index);
-      return nodeHash(await this.subtree(level - 1, 2 * index), await this.subtree(level - 1, 2 * index + 1));
+      const key = level + '/' + index;
+      if (!this.subtrees.has(key))
+        this.subtrees.set(key, (async () => nodeHash(await this.subtree(level - 1, 2 * index), await this.subtree(level - 1, 2 * index + 1)))());
+      return this.subtrees.get(key);
     }
     // RFC 6962 MTH of leaves [lo, lo + n).
     async rangeRoot(lo, n) {
