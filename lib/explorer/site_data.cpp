@@ -380,11 +380,12 @@ Result<Json> site_data(const SiteInputs& in) {
   }
 
   Json growth = Json::array();
-  Json releases = Json::array(), verdicts = Json::array(), candidates = Json::array(),
-       entries = Json::array();
+  Json releases = Json::array(), verdicts = Json::array(), candidates = Json::array();
+  // Counts only: a list of every entry would grow the data file with the log, and the page needs none.
+  Json entry_counts = Json::object();
   for (std::size_t i = 0; i < infos.size(); ++i) {
     const EntryInfo& e = infos[i];
-    entries.push_back({{"index", i}, {"kind", e.kind}, {"sha256", e.sha256}});
+    entry_counts[e.kind] = entry_counts.value(e.kind, 0) + 1;
     if (e.kind == "targets") {
       releases.push_back(release_json(in, i, e, index_of_sha, infos, growth));
     } else if (e.kind == "verdict" || e.kind == "candidate") {
@@ -433,7 +434,7 @@ Result<Json> site_data(const SiteInputs& in) {
               {"releases", releases},
               {"verdicts", verdicts},
               {"candidates", candidates},
-              {"entries", entries},
+              {"entry_counts", entry_counts},
               {"growth", growth}};
 }
 

@@ -17,7 +17,8 @@
 //      "sha256":"…","builder":"builder-a","keyid":"…"}],"checkpoint":"<cosigned note>", …}],
 //    "verdicts":[{"index":5,"sha256":"…","product":"sample","version":"0.1.0","verdict":"reproduced",
 //      "builder":"builder-a","keyid":"…","finished":"2026-12-05T08:03:10Z"}],
-//    "growth":[{"time":1764921790,"size":3,"what":"release 2 witnessed"}, …]}
+//    "entry_counts":{"targets":1,"attestation":2,"verdict":1},
+//    "growth":[{"time":1796457790,"size":3,"what":"targets version 2 witnessed"}, …]}
 // Every string taken from the log or the repository is kept as it was (valid UTF-8, checked by the
 // JSON parser); the page inserts strings as text only, never as markup.
 #include <cstdint>
@@ -44,7 +45,7 @@ inline constexpr const char* kVerdictPayloadType = "application/vnd.cocoon.rebui
 // (its shape depends on kind); `time` is the entry's own claim of when it was made (0 when none).
 // Example: a DSSE in-toto attestation signed by a root builder -> {kind "attestation", summary
 // {"builder":"builder-a","keyid":…,"subjects":[{"name":"hello.bin","sha256":…}],"product":"sample",
-// "version":"0.1.0"}, time 1764921790}.
+// "version":"0.1.0"}, time 1796457790}.
 struct EntryInfo {
   std::string kind;  // "targets", "attestation", "verdict", "candidate", "other"
   std::string sha256;

@@ -260,6 +260,7 @@ s.serve_forever()
     CHECK(!contains(dom, "pwned</title>"));
     CHECK(contains(dom, "<title>Cocoon release explorer</title>"));
     CHECK(contains(dom, "no builder of the root"));  // the verdict signed by a non-builder key
+    CHECK(contains(dom, "Entries when this site was made: 10 (4 attestation, 2 targets, 4 verdict)."));
     browser.screenshot(site, shots / "overview.png");
   }
 

@@ -156,6 +156,7 @@ TEST_CASE("the site data lists releases, verdicts and growth from the entries") 
   CHECK((*data)["releases"][0]["checkpoint"].is_null());  // no bundle given
   REQUIRE((*data)["verdicts"].size() == 1);
   CHECK((*data)["verdicts"][0]["index"] == 1);
+  CHECK((*data)["entry_counts"] == Json{{"targets", 1}, {"verdict", 1}});
   REQUIRE((*data)["growth"].size() == 1);
   CHECK((*data)["growth"][0]["size"] == 2);
   in.root.policy.reset();

@@ -548,10 +548,9 @@
     }
     main.appendChild(el('h2', {}, 'The log\u2019s growth'));
     main.appendChild(growthPlot(data.growth));
-    const counts = {};
-    for (const e of data.entries) counts[e.kind] = (counts[e.kind] || 0) + 1;
-    main.appendChild(el('p', {}, 'Entries when this site was made: ' + data.entries.length + ' (' +
-      Object.entries(counts).map(([k, n]) => n + ' ' + k).join(', ') + ').'));
+    const counts = Object.entries(data.entry_counts || {});
+    main.appendChild(el('p', {}, 'Entries when this site was made: ' + data.log.size + ' (' +
+      counts.map(([k, n]) => n + ' ' + k).join(', ') + ').'));
     main.appendChild(el('h2', {}, 'Checkpoint'));
     main.appendChild(el('pre', { id: 'checkpoint' }, cp ? cp.note.text + '\n' + cp.note.signatures.map((s) => '\u2014 ' + s.name + ' \u2026').join('\n') : data.log.checkpoint));
   }
