@@ -11,12 +11,16 @@
 //   {"schema":"cocoon-explorer/v1","log":{"origin":"example.org/log","verifier_key":"example.org/log+…",
 //    "base":"../","size":7},"witnesses":{"quorum":1,"keys":["witness.example+…"]},
 //    "builders":[{"keyid":"…","name":"builder-a","public":"<64 hex>"}],
-//    "releases":[{"targets_version":2,"product":"sample","version":"0.1.0","entry":{"index":0,
-//      "sha256":"…"},"signers":[{"keyid":"…","name":"alice"}],"artifacts":[{"path":"sample/hello.bin",
-//      "sha256":"…","length":5,"builders":["builder-a"],"image_hashes":[]}],"attestations":[{"index":1,
-//      "sha256":"…","builder":"builder-a","keyid":"…"}],"checkpoint":"<cosigned note>", …}],
+//    "releases":[{"targets_version":2,"entry":{"index":0,"sha256":"…"},
+//      "signers":[{"keyid":"…","name":"alice"}],"threshold":2,"threshold_met":true,
+//      "products":[{"product":"sample","version":"0.1.0","source_commit":"…","recipe_sha256":"…",
+//        "artifacts":[{"path":"sample/hello.bin","name":"hello.bin","sha256":"…","length":5,
+//                      "builders":["builder-a"],"image_hashes":[]}]}],
+//      "attestations":[{"index":1,"sha256":"…","builder":"builder-a","keyid":"…"}],
+//      "checkpoint":{"note":"<cosigned note>","size":3,"cosignatures":[{"name":"witness.example",
+//                    "valid":true,"time":1796457700,…}]}}],
 //    "verdicts":[{"index":5,"sha256":"…","product":"sample","version":"0.1.0","verdict":"reproduced",
-//      "builder":"builder-a","keyid":"…","finished":"2026-12-05T08:03:10Z"}],
+//      "builder":"builder-a","signer":{"name":"builder-a","keyid":"…"},"finished":"2026-12-05T08:03:10Z",…}],
 //    "entry_counts":{"targets":1,"attestation":2,"verdict":1},
 //    "growth":[{"time":1796457790,"size":3,"what":"targets version 2 witnessed"}, …]}
 // Every string taken from the log or the repository is kept as it was (valid UTF-8, checked by the
@@ -44,8 +48,8 @@ inline constexpr const char* kVerdictPayloadType = "application/vnd.cocoon.rebui
 // What one log entry is, as far as the explorer shows it. `summary` holds the fields the page shows
 // (its shape depends on kind); `time` is the entry's own claim of when it was made (0 when none).
 // Example: a DSSE in-toto attestation signed by a root builder -> {kind "attestation", summary
-// {"builder":"builder-a","keyid":…,"subjects":[{"name":"hello.bin","sha256":…}],"product":"sample",
-// "version":"0.1.0"}, time 1796457790}.
+// {"signer":{"name":"builder-a","keyid":…},"subjects":[{"name":"hello.bin","sha256":…}],
+// "product":"sample","version":"0.1.0"}, time 1796457790}.
 struct EntryInfo {
   std::string kind;  // "targets", "attestation", "verdict", "candidate", "other"
   std::string sha256;
