@@ -14,5 +14,6 @@ void add_check_proof_command(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
 void add_witness_command(CLI::App& app, int& exit_code);
 void add_monitor_command(CLI::App& app, int& exit_code);
+void add_explore_command(CLI::App& app, int& exit_code);
 
 }  // namespace cocoon::tools::log

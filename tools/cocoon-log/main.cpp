@@ -21,5 +21,6 @@ int main(int argc, char** argv) {
   add_serve_command(app, exit_code);
   add_witness_command(app, exit_code);
   add_monitor_command(app, exit_code);
+  add_explore_command(app, exit_code);
   return cocoon::tools::parse_and_run(app, argc, argv, exit_code);
 }
