@@ -23,7 +23,7 @@ set(allowed_tlog core crypto)
 # No tlog: TUF models stay readable and testable without a log.
 set(allowed_release core crypto attest frost)
 set(allowed_publish core crypto attest release tlog)
-set(allowed_verify core crypto attest release tlog)
+set(allowed_verify core crypto attest release tlog rebuild)
 
 cmake_minimum_required(VERSION 3.20)
 
