@@ -46,8 +46,9 @@ Json hashes_json(const tlog::Proof& proof) {
 }
 
 Status only_members(const Json& doc, std::initializer_list<const char*> allowed, const std::string& what) {
-  for (const auto& [key, value] : doc.items()) {
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }))
+  for (auto it = doc.begin(); it != doc.end(); ++it) {
+    const std::string& key = it.key();
+    if (std::none_of(allowed.begin(), allowed.end(), [&key](const char* a) { return key == a; }))
       return bad(what + ": unknown member \"" + key + "\"");
   }
   for (const char* a : allowed) {

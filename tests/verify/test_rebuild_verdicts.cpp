@@ -196,7 +196,8 @@ class RebuildWorld {
 }  // namespace
 
 TEST_CASE(
-    "rebuilds: K reproduced verdicts of the root's builders, logged after the release, accept; K-1 refuse") {
+    "rebuilds: K reproduced verdicts of the root's builders, logged after the release, accept, and K-1 "
+    "refuse") {
   RebuildWorld w;
   w.publish(1);
   w.serve(w.write_log({w.reproduced_by(0), w.reproduced_by(1)}));
