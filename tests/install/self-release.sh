@@ -8,15 +8,17 @@
 # the walkthrough's clone. Afterwards the installed tools must report the release commit.
 # Two full Release builds of the project (the two builders): run by ci/soak, not ci/test.
 # --print writes the script it would run and exits (test_install checks it: blocks found, and every
-# command and option they use accepted by the tools).
+# command and option they use accepted by the tools). --prepare-only DIR makes the release clone in DIR
+# (kept) and stops before the journey: everything but the builds, also checked by test_install.
 set -euo pipefail
-print_only=false
-if [ "${1:-}" = --print ]; then
-  print_only=true
-  shift
-fi
-if (($# != 1)); then
-  echo "usage: $0 [--print] BUILD_DIR" >&2
+mode=run
+prepare_dir=
+case "${1:-}" in
+  --print) mode=print; shift ;;
+  --prepare-only) mode=prepare; prepare_dir=${2:-}; shift 2 || true ;;
+esac
+if (($# != 1)) || { [ "$mode" = prepare ] && [ -z "$prepare_dir" ]; }; then
+  echo "usage: $0 [--print | --prepare-only DIR] BUILD_DIR" >&2
   exit 2
 fi
 build=$(cd "$1" && pwd)
@@ -63,15 +65,20 @@ echo "self-release: OK"
 EOF
 }
 
-if $print_only; then
+if [ "$mode" = print ]; then
   echo "# docs/install.md, Pinning (run in CLONE after tagging the release commit v0.1.0):"
   echo "$pinning"
   script WORK CLONE RELEASE_COMMIT
   exit 0
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/cocoon-self-release-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+if [ "$mode" = prepare ]; then
+  mkdir -p "$prepare_dir"
+  work=$(cd "$prepare_dir" && pwd)
+else
+  work=$(mktemp -d "${TMPDIR:-/tmp}/cocoon-self-release-XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+fi
 git -C "$src" rev-parse --show-toplevel >/dev/null
 mkdir "$work/tree"
 (cd "$src" && git ls-files -z --cached --others --exclude-standard) |
@@ -87,6 +94,7 @@ git -C "$work/clone" tag v0.1.0 "$commit"
 git -C "$work/clone" -c commit.gpgSign=false commit -q -am "pin the release commit v0.1.0 in manifests/cocoon-release.json"
 grep -q "\"commit\": \"$commit\"" "$work/clone/manifests/cocoon-release.json"
 echo "self-release: release commit $commit (v0.1.0), pinned in $(git -C "$work/clone" rev-parse HEAD)"
+if [ "$mode" = prepare ]; then exit 0; fi
 
 start=$(date +%s)
 script "$work" "$work/clone" "$commit" >"$work/self-release.sh"

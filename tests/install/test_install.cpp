@@ -403,3 +403,33 @@ TEST_CASE(
     CHECK(commands.count(c) == 1);
   }
 }
+
+// The part of self-release.sh before the builds: the working tree as a one-commit repository tagged
+// v0.1.0, docs/install.md's pinning block run in it, and the pin committed on top.
+TEST_CASE(
+    "self-release.sh prepares the release clone: v0.1.0 tagged, and the next commit pins it in the recipe") {
+  auto tmp = TempDir::create("self-release-");
+  REQUIRE(tmp.ok());
+  auto r = run_shell("bash " + shell_quote(kSource + "/tests/install/self-release.sh") + " --prepare-only " +
+                     shell_quote((tmp->path() / "work").string()) + " " + shell_quote(kBinary));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const std::string clone = (tmp->path() / "work" / "clone").string();
+  auto git = [&](const std::string& args) {
+    auto g = run_shell("git -C " + shell_quote(clone) + " " + args);
+    REQUIRE(g.exit_code == 0);
+    return g.output.substr(0, g.output.find('\n'));
+  };
+  const std::string tagged = git("rev-parse 'v0.1.0^{commit}'");
+  CHECK(git("rev-parse HEAD^") == tagged);
+  CHECK(r.output.find("release commit " + tagged + " (v0.1.0)") != std::string::npos);
+  auto recipe = build::load_recipe(fs::path(clone) / "manifests/cocoon-release.json");
+  REQUIRE(recipe.ok());
+  CHECK(recipe->source_commit == tagged);
+  std::size_t pins = 0;
+  for (const auto& step : recipe->steps)
+    for (const auto& a : step.argv) pins += a == "-DCOCOON_GIT_COMMIT=" + tagged;
+  CHECK(pins == 1);
+  // Only the recipe changed between the release commit and the pin.
+  CHECK(git("diff --name-only HEAD^ HEAD") == "manifests/cocoon-release.json");
+}
