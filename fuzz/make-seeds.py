@@ -121,6 +121,17 @@ def tlog(targets_bytes):
     put("offline_bundle", "bundle.json", json.dumps({"schema": "cocoon-offline-bundle/v1",
                                                      "files": {k: base64.b64encode(v).decode() for k, v in files.items()}}))
     put("log_proof", "proof-no-consistency.json", pretty({k: v for k, v in proof.items() if k != "consistency"}))
+    # cocoon-verify's rebuild evidence (lib/verify/rebuild_verdicts.hpp): the shape only, with a DSSE-like
+    # entry; the harness checks the format round trip.
+    entry = json.dumps({"payload": base64.b64encode(b"{}").decode(),
+                        "payloadType": "application/vnd.cocoon.rebuild-verdict.v1+json", "signatures": []})
+    evidence = {"schema": "cocoon-rebuild-verdicts/v1", "checkpoint": cos["cosigned_checkpoint"],
+                "release_index": incl["index"], "release_inclusion": incl["proof"], "consistency": consistency,
+                "scanned_to": incl["index"] + 3,
+                "verdicts": [{"index": incl["index"] + 1, "entry": base64.b64encode(entry.encode()).decode(),
+                              "inclusion": incl["proof"]}]}
+    put("rebuild_evidence", "evidence.json", pretty(evidence))
+    put("rebuild_evidence", "evidence-empty.json", pretty(dict(evidence, verdicts=[], consistency=[])))
 
 
 def http():

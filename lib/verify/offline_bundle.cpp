@@ -2,6 +2,7 @@
 
 #include "core/file_io.hpp"
 #include "core/json.hpp"
+#include "verify/rebuild_verdicts.hpp"
 #include "verify/updater.hpp"
 
 namespace cocoon::verify {
@@ -40,7 +41,8 @@ Result<BundleFiles> parse_offline_bundle(ByteView bytes) {
 }
 
 Result<BundleFiles> collect_offline_bundle(Fetcher& fetcher, const Bytes& root,
-                                           const std::optional<std::string>& target, UnixSeconds now) {
+                                           const std::optional<std::string>& target, UnixSeconds now,
+                                           const BundleRebuilds& rebuilds) {
   COCOON_ASSIGN(TempDir state, TempDir::create("cocoon-bundle-"));
   RecordingFetcher recorder(fetcher);
   UpdateOptions options;
@@ -48,9 +50,19 @@ Result<BundleFiles> collect_offline_bundle(Fetcher& fetcher, const Bytes& root,
   options.initial_root = root;
   options.target = target;
   options.now = now;
+  options.rebuild_log = rebuilds.log;
+  options.rebuild_cosigner = rebuilds.cosigner;
+  options.require_rebuilds = rebuilds.require_rebuilds;
   UpdateReport report = run_update(recorder, options);
   if (!report.accepted()) return *report.error;
-  return recorder.recorded();
+  BundleFiles files = recorder.recorded();
+  if (report.rebuild_evidence) {
+    if (report.rebuild_evidence->size() > kMaxRebuildEvidenceBytes)
+      return make_error(Errc::invalid_input, "the rebuild verdicts read from the log exceed " +
+                                                 std::to_string(kMaxRebuildEvidenceBytes) + " bytes");
+    files[kRebuildEvidencePath] = to_bytes(*report.rebuild_evidence);
+  }
+  return files;
 }
 
 }  // namespace cocoon::verify

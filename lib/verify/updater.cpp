@@ -10,6 +10,7 @@
 #include "release/products.hpp"
 #include "verify/builders.hpp"
 #include "verify/log_proof.hpp"
+#include "verify/rebuild_verdicts.hpp"
 #include "verify/trusted_set.hpp"
 
 namespace cocoon::verify {
@@ -67,6 +68,12 @@ class UpdateRun {
       COCOON_TRY(check_log());
       COCOON_TRY(check_products());
       COCOON_TRY(check_builders());
+      // Before the target is fetched: a refused release must not reach --download.
+      COCOON_TRY(check_rebuilds());
+    } else if (opt_.require_rebuilds > 0) {
+      return fail("rebuilds",
+                  make_error(Errc::unsupported,
+                             "--require-rebuilds needs a root with a Cocoon policy (builders, log)"));
     }
     COCOON_TRY(check_target());
     COCOON_TRY(commit_extras());
@@ -250,7 +257,88 @@ class UpdateRun {
                      ? "extends the checkpoint accepted at size " + std::to_string(*verdict->consistent_from)
                      : "first checkpoint this node accepts");
     accepted_checkpoint_ = verdict->checkpoint_note;
+    release_index_ = proof->index;
+    release_size_ = cp.size;
     return Ok{};
+  }
+
+  // Independent rebuilds logged after the release (verify/rebuild_verdicts.hpp). The node keeps storing
+  // the release's checkpoint, not the newer one read here: later releases carry consistency proofs from
+  // earlier release checkpoints only.
+  Status check_rebuilds() {
+    if (opt_.require_rebuilds == 0 && !opt_.rebuild_log) return Ok{};
+    const std::string name = "rebuilds";
+    const release::CocoonPolicy& policy = *set_->root().model.policy;
+    std::optional<std::string> product = pinned_product_;
+    if (!product && target_path_) product = release::product_of(*target_path_);
+    if (!product || product->empty() || !accepted_products_ || !accepted_products_->count(*product)) {
+      return fail(name,
+                  make_error(Errc::invalid_input,
+                             "--require-rebuilds needs --product or a --target of a product in the release"));
+    }
+    const release::ProductRelease& mine = accepted_products_->at(*product);
+    ReleaseToRebuild rel;
+    rel.log_index = release_index_;
+    rel.entry_sha256 = crypto::sha256_hex(set_->targets()->bytes);
+    rel.targets_version = report_.targets_version;
+    rel.labels = mine.labels;
+    rel.files = mine.files;
+
+    std::vector<std::string> witness_problems;
+    Result<RebuildEvidence> evidence = make_error(Errc::internal, "no rebuild evidence read");
+    if (opt_.rebuild_log) {
+      evidence = read_rebuild_evidence(*opt_.rebuild_log, policy, release_index_, release_size_,
+                                       opt_.rebuild_cosigner, &witness_problems);
+    } else {
+      auto data = fetcher_.fetch(kRebuildEvidencePath, kMaxRebuildEvidenceBytes);
+      if (!data.ok() && data.error().code == Errc::not_found) {
+        return fail(name, make_error(Errc::not_found,
+                                     "no rebuild verdicts to check: give --rebuild-log (or a "
+                                     "bundle made with --rebuild-log)"));
+      }
+      evidence = data.ok() ? parse_rebuild_evidence(*data) : Result<RebuildEvidence>(data.error());
+    }
+    if (!evidence.ok()) return fail(name, evidence.error());
+    LogCheckStage stage = LogCheckStage::inclusion;
+    auto tally = count_rebuild_verdicts(policy, rel, set_->targets()->bytes, *accepted_checkpoint_, *evidence,
+                                        opt_.now, &stage);
+    if (!tally.ok()) {
+      std::string problems;
+      for (const auto& p : witness_problems) problems += "; witness " + p;
+      Error e = tally.error();
+      e.message = "the log read for rebuild verdicts: " + e.message + problems;
+      return fail(name, e);
+    }
+    for (const auto& w : tally->warnings) {
+      report_.checks.push_back({name, true, w, true});
+      report_.warnings.push_back(w);
+    }
+    const tlog::Checkpoint& cp = tally->log.checkpoint;
+    std::string who;
+    for (const auto& b : tally->reproduced_by) who += (who.empty() ? "" : ", ") + b;
+    std::string seen = std::to_string(tally->reproduced_by.size()) + " builder(s) reproduced " + *product +
+                       " " + rel.labels.version + " (required " + std::to_string(opt_.require_rebuilds) +
+                       ")" + (who.empty() ? "" : ": " + who) + "; entries " +
+                       std::to_string(release_index_ + 1) + " … " + std::to_string(evidence->scanned_to - 1) +
+                       " of " + cp.origin + " at size " + std::to_string(cp.size) + ", " +
+                       std::to_string(tally->log.witnesses.size()) + " witness(es)";
+    std::string others;
+    for (const auto& n : tally->not_counted) others += (others.empty() ? "" : "; ") + n;
+    if (!others.empty()) seen += "; not counted: " + others;
+    if (tally->reproduced_by.size() < opt_.require_rebuilds) {
+      std::string why = std::to_string(tally->reproduced_by.size()) + " of the required " +
+                        std::to_string(opt_.require_rebuilds) +
+                        " builder(s) of the root logged \"reproduced\" for " + *product + " " +
+                        rel.labels.version + " after its entry " + std::to_string(release_index_);
+      if (tally->capped)
+        why += " (only the first " + std::to_string(kMaxRebuildScan) +
+               " entries after the release are read, kMaxRebuildScan; the log holds " +
+               std::to_string(cp.size) + ")";
+      if (!others.empty()) why += "; not counted: " + others;
+      return fail(name, make_error(Errc::builder_agreement, why));
+    }
+    report_.rebuild_evidence = format_rebuild_evidence(*evidence);
+    return record(name, Ok{}, seen);
   }
 
   // Products (release/products.hpp): each product's labels agree across its targets, and no product
@@ -483,6 +571,7 @@ class UpdateRun {
   std::optional<TrustedMetadataSet> set_;
   std::optional<release::Root> initial_root_;
   std::optional<std::string> accepted_checkpoint_;
+  std::uint64_t release_index_ = 0, release_size_ = 0;  // the release's targets entry, its checkpoint size
   std::optional<release::Products> accepted_products_;
   // --product and --target as given; a bare artifact name is looked up inside the pinned product.
   std::optional<std::string> pinned_product_ = opt_.product;

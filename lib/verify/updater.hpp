@@ -28,7 +28,9 @@
 #include "core/bytes.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
+#include "tlog/tile.hpp"
 #include "verify/fetcher.hpp"
+#include "verify/rebuild_verdicts.hpp"
 
 namespace cocoon::verify {
 
@@ -42,6 +44,15 @@ struct UpdateOptions {
   std::optional<std::filesystem::path> download;  // where to write it (requires target)
   UnixSeconds now = 0;
   int max_root_rotations = 256;
+  // Independent rebuilds (verify/rebuild_verdicts.hpp), off unless require_rebuilds > 0 or rebuild_log
+  // is set: at least this many builder keys of the root must have logged "reproduced" for the pinned
+  // product's release after its targets entry (Errc::builder_agreement otherwise). Needs product or
+  // target (which product) and a Cocoon root.
+  std::uint64_t require_rebuilds = 0;
+  // Where the verdicts are read: a log (its checkpoint cosigned on request through rebuild_cosigner).
+  // Without it they come from the repository source as kRebuildEvidencePath (an offline bundle).
+  tlog::TileFetcher* rebuild_log = nullptr;
+  CheckpointCosigner rebuild_cosigner;
 };
 
 // One line of the verdict: what was checked and what it found.
@@ -49,6 +60,7 @@ struct CheckLine {
   std::string name;
   bool ok = false;
   std::string detail;
+  bool warning = false;  // ok, but the operator should look (a builder logged a mismatch)
 };
 
 struct UpdateReport {
@@ -56,7 +68,10 @@ struct UpdateReport {
   std::optional<Error> error;  // set exactly when the update is refused
   bool cocoon_policy = false;  // false: plain TUF client
   std::uint64_t root_version = 0, timestamp_version = 0, snapshot_version = 0, targets_version = 0;
-  std::string product_version;  // the pinned product's release version, once checked
+  std::string product_version;        // the pinned product's release version, once checked
+  std::vector<std::string> warnings;  // also in checks, as warning lines
+  // The rebuild evidence the check accepted (format_rebuild_evidence), for an offline bundle.
+  std::optional<std::string> rebuild_evidence;
   bool accepted() const { return !error.has_value(); }
 };
 

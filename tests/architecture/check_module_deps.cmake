@@ -23,7 +23,7 @@ set(allowed_tlog core crypto)
 # No tlog: TUF models stay readable and testable without a log.
 set(allowed_release core crypto attest frost)
 set(allowed_publish core crypto attest release tlog)
-set(allowed_verify core crypto attest release tlog)
+set(allowed_verify core crypto attest release tlog rebuild)
 # The explorer reads the log and the TUF models for people; it decides nothing a node relies on.
 set(allowed_explorer core crypto attest release tlog)
 

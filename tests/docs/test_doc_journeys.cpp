@@ -88,3 +88,35 @@ TEST_CASE("docs/frost.md try-it: five participants, three sign, OpenSSL verifies
   REQUIRE(sig.ok());
   CHECK(sig->size() == 64);
 }
+
+TEST_CASE("docs/log.md quick start: a log, proofs over HTTP and from the directory, a witness, a monitor") {
+  DocBlocks quick = section_blocks("log.md", "## Quick start");
+  REQUIRE(quick.sh.size() == 5);
+  REQUIRE(quick.shown.size() == 4);
+  auto tmp = cocoon::TempDir::create("doc-log-").value();
+  std::string path;
+  for (const char* tool : {"cocoon-build", "cocoon-log"}) path += kBin + "/tools/" + tool + ":";
+  // As for the walkthrough: TMPDIR keeps `mktemp -d` inside this test's directory, and the trap stops
+  // the log server and the witness if a line fails before the quick start's own `kill`.
+  std::string script = "set -e\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\nexport TMPDIR=" +
+                       shell_quote(tmp.path().string()) + " PATH=" + shell_quote(path) + "\"$PATH\"\n";
+  for (const auto& b : quick.sh) script += b;
+  // What the quick start made: a log of two entries whose checkpoint the witness cosigned.
+  script +=
+      "test \"$(sed -n 2p log/checkpoint)\" = 2\n"
+      "cmp log/log.pub log.vkey\n"
+      "grep -q '^— witness.example ' old-cp.cosigned\n"
+      "echo quick start done\n";
+  REQUIRE(cocoon::write_file_atomic(tmp.path() / "quick-start.sh", script).ok());
+  auto r = run_shell("bash " + shell_quote((tmp.path() / "quick-start.sh").string()) + " </dev/null");
+  INFO(script);
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("quick start done") != std::string::npos);
+  for (const auto& block : quick.shown) {
+    for (const auto& line : checkable_lines(block)) {
+      INFO(line);
+      CHECK(r.output.find(line) != std::string::npos);
+    }
+  }
+}

@@ -1,13 +1,17 @@
 // Installing cocoon-release: --version on every tool, the generated man pages and bash completions,
 // `cmake --install`, a build without the tests, and the self-rebuild recipe (its full run under
 // `cocoon-build check` is tests/install/self-rebuild.sh, in ci/soak).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
 
+#include "../support/doc_blocks.hpp"
+#include "../support/doc_commands.hpp"
 #include "../support/shell.hpp"
 #include "build/recipe.hpp"
 #include "core/file_io.hpp"
@@ -335,4 +339,97 @@ TEST_CASE("a build without BUILD_TESTING configures without Catch2 and has no te
   // Target names and the object files of tests/ and bench/ (a plain "test_" would match cocoon_attest_).
   CHECK_FALSE(
       std::regex_search(r.output, std::regex("(^|\n)(test_|bench_)|(^|\n|/)(tests|bench)/|catch_main")));
+}
+
+// The full journey needs two Release builds of the project (tests/install/self-release.sh, ci/soak);
+// this checks everything of it that needs no build: the script finds docs/install.md's blocks (the same
+// ones this test's extractor finds), and every command path and --option of every tool call in the
+// script it would run is one the tool's --help lists.
+TEST_CASE(
+    "docs/install.md's own-release journey: self-release.sh finds its blocks, and the tools accept "
+    "every command and option") {
+  auto printed = run_shell("bash " + shell_quote(kSource + "/tests/install/self-release.sh") + " --print " +
+                           shell_quote(kBinary));
+  INFO(printed.output);
+  REQUIRE(printed.exit_code == 0);
+  auto release = cocoon::test::section_blocks("install.md", "## The toolchain's own release");
+  REQUIRE(release.sh.size() == 6);
+  auto pinning = cocoon::test::section_blocks("install.md", "## The self-rebuild");
+  REQUIRE(pinning.sh.size() == 1);
+  auto walkthrough = cocoon::test::section_blocks("maintainers.md", "## Walkthrough");
+  for (const auto* blocks : {&release, &pinning, &walkthrough}) {
+    for (const auto& b : blocks->sh) {
+      INFO(b);
+      CHECK(printed.output.find(b) != std::string::npos);
+    }
+  }
+
+  std::map<std::string, std::string> help_of;  // "tool path" -> its --help
+  auto help = [&](const std::string& tool, const std::string& path) -> const std::string& {
+    std::string key = tool + " " + path;
+    if (!help_of.count(key)) {
+      auto r = run_shell(tool_path(tool) + " " + path + " --help");
+      INFO(key);
+      REQUIRE(r.exit_code == 0);
+      help_of[key] = r.output;
+    }
+    return help_of[key];
+  };
+  std::set<std::string> commands;
+  auto calls = cocoon::test::tool_calls(printed.output);
+  for (const auto& call : calls) {
+    INFO(call.line);
+    std::string path;
+    for (const auto& word : call.words) {
+      if (word.starts_with("-")) break;
+      auto subs = help_subcommands(help(call.tool, path));
+      if (std::find(subs.begin(), subs.end(), word) == subs.end()) break;
+      path += (path.empty() ? "" : " ") + word;
+    }
+    commands.insert(call.tool + (path.empty() ? "" : " " + path));
+    auto accepted = long_options(help(call.tool, path));
+    for (const auto& word : call.words) {
+      if (!word.starts_with("--")) continue;
+      std::string option = word.substr(0, word.find('='));
+      INFO(call.tool << " " << path << " " << option);
+      CHECK(accepted.count(option) == 1);
+    }
+  }
+  // The journey's steps, each a command the tools have.
+  for (const char* c : {"cocoon-build run", "cocoon-build compare", "cocoon-sign propose", "cocoon-sign sign",
+                        "cocoon-sign merge", "cocoon-sign status", "cocoon-sign publish",
+                        "cocoon-log witness serve", "cocoon-verify update", "cocoon-verify"}) {
+    INFO(c);
+    CHECK(commands.count(c) == 1);
+  }
+}
+
+// The part of self-release.sh before the builds: the working tree as a one-commit repository tagged
+// v0.1.0, docs/install.md's pinning block run in it, and the pin committed on top.
+TEST_CASE(
+    "self-release.sh prepares the release clone: v0.1.0 tagged, and the next commit pins it in the recipe") {
+  auto tmp = TempDir::create("self-release-");
+  REQUIRE(tmp.ok());
+  auto r = run_shell("bash " + shell_quote(kSource + "/tests/install/self-release.sh") + " --prepare-only " +
+                     shell_quote((tmp->path() / "work").string()) + " " + shell_quote(kBinary));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const std::string clone = (tmp->path() / "work" / "clone").string();
+  auto git = [&](const std::string& args) {
+    auto g = run_shell("git -C " + shell_quote(clone) + " " + args);
+    REQUIRE(g.exit_code == 0);
+    return g.output.substr(0, g.output.find('\n'));
+  };
+  const std::string tagged = git("rev-parse 'v0.1.0^{commit}'");
+  CHECK(git("rev-parse HEAD^") == tagged);
+  CHECK(r.output.find("release commit " + tagged + " (v0.1.0)") != std::string::npos);
+  auto recipe = build::load_recipe(fs::path(clone) / "manifests/cocoon-release.json");
+  REQUIRE(recipe.ok());
+  CHECK(recipe->source_commit == tagged);
+  std::size_t pins = 0;
+  for (const auto& step : recipe->steps)
+    for (const auto& a : step.argv) pins += a == "-DCOCOON_GIT_COMMIT=" + tagged;
+  CHECK(pins == 1);
+  // Only the recipe changed between the release commit and the pin.
+  CHECK(git("diff --name-only HEAD^ HEAD") == "manifests/cocoon-release.json");
 }

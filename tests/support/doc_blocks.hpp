@@ -3,6 +3,7 @@
 // doc writes it: ```sh blocks are commands, plain ``` blocks are what the doc says is printed.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -16,7 +17,9 @@ struct DocBlocks {
 };
 
 // The blocks of the section of docs/`doc_name` whose heading line starts with `heading` ("## Try it"),
-// up to the next "## " heading.
+// up to the next "## " heading. A fence is a line that is "```" plus the info string, indented or not
+// (blocks inside list items are indented); the block ends at the next line that is only "```" at any
+// indentation, and the opening fence's indentation is removed from every line of the body.
 inline DocBlocks section_blocks(const std::string& doc_name, const std::string& heading) {
   auto doc = read_text_file(std::filesystem::path(COCOON_SOURCE_DIR) / "docs" / doc_name);
   REQUIRE(doc.ok());
@@ -24,18 +27,34 @@ inline DocBlocks section_blocks(const std::string& doc_name, const std::string& 
   INFO(doc_name << ": " << heading);
   REQUIRE(start != std::string::npos);
   size_t end = doc->find("\n## ", start + heading.size());
-  const std::string text = doc->substr(start, end == std::string::npos ? std::string::npos : end - start);
+  const std::string text =
+      doc->substr(start + 1, end == std::string::npos ? std::string::npos : end - start - 1);
   DocBlocks blocks;
-  for (size_t at = text.find("```"); at != std::string::npos; at = text.find("```", at)) {
-    size_t line_end = text.find('\n', at);
-    REQUIRE(line_end != std::string::npos);
-    const std::string info = text.substr(at + 3, line_end - at - 3);
-    size_t close = text.find("\n```", line_end);
-    REQUIRE(close != std::string::npos);
-    std::string body = text.substr(line_end + 1, close + 1 - (line_end + 1));
-    (info == "sh" ? blocks.sh : blocks.shown).push_back(body);
-    at = close + 4;
+  bool in_block = false;
+  std::string info, body;
+  size_t indent = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t nl = text.find('\n', pos);
+    std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    pos = nl == std::string::npos ? text.size() : nl + 1;
+    size_t lead = line.find_first_not_of(' ');
+    bool fence = lead != std::string::npos && line.compare(lead, 3, "```") == 0;
+    if (!in_block && fence) {
+      in_block = true;
+      indent = lead;
+      info = line.substr(lead + 3);
+      body.clear();
+    } else if (in_block && fence && line.substr(lead) == "```") {
+      in_block = false;
+      (info == "sh" ? blocks.sh : blocks.shown).push_back(body);
+    } else if (in_block) {
+      body += line.substr(std::min(indent, line.find_first_not_of(' ') == std::string::npos
+                                               ? line.size()
+                                               : line.find_first_not_of(' '))) +
+              "\n";
+    }
   }
+  REQUIRE_FALSE(in_block);
   return blocks;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cocoon-verify/commands.hpp"
+#include "cocoon-verify/log_source.hpp"
 #include "common/exit_codes.hpp"
 #include "core/escape.hpp"
 #include "core/file_io.hpp"
@@ -16,7 +17,9 @@ namespace cocoon::tools::verify {
 namespace {
 
 struct UpdateArgs {
-  std::string repo, bundle, root, state, product, target, download;
+  std::string repo, bundle, root, state, product, target, download, log;
+  std::vector<std::string> witnesses;
+  std::uint64_t require_rebuilds = 0;
   long stall_seconds = 10;
   bool json = false;
 };
@@ -28,8 +31,11 @@ void print_text(const cocoon::verify::UpdateReport& r, int code) {
     if (detail.starts_with(c.name + ": ")) detail.remove_prefix(c.name.size() + 2);
     // Details quote role names, target paths and errors from the mirror: escaped, so that none can
     // end the line and forge an "ok" or ACCEPT line, or hide text with terminal controls.
-    std::printf("%-6s %-16s %s\n", c.ok ? "ok" : "FAIL", printable(c.name).c_str(),
-                printable(detail).c_str());
+    std::printf("%-6s %-16s %s\n",
+                !c.ok       ? "FAIL"
+                : c.warning ? "WARN"
+                            : "ok",
+                printable(c.name).c_str(), printable(detail).c_str());
   }
   if (r.accepted()) {
     std::printf("ACCEPT%s\n", r.cocoon_policy ? "" : " (plain TUF: the root carries no Cocoon policy)");
@@ -41,7 +47,11 @@ void print_text(const cocoon::verify::UpdateReport& r, int code) {
 
 void print_json(const cocoon::verify::UpdateReport& r, int code) {
   Json checks = Json::array();
-  for (const auto& c : r.checks) checks.push_back({{"check", c.name}, {"ok", c.ok}, {"detail", c.detail}});
+  for (const auto& c : r.checks) {
+    Json line = {{"check", c.name}, {"ok", c.ok}, {"detail", c.detail}};
+    if (c.warning) line["warning"] = true;
+    checks.push_back(line);
+  }
   Json out = {{"verdict", r.accepted() ? "ACCEPT" : "REJECT"},
               {"exit_code", code},
               {"mode", r.cocoon_policy ? "cocoon" : "plain-tuf"},
@@ -52,6 +62,7 @@ void print_json(const cocoon::verify::UpdateReport& r, int code) {
                 {"targets", r.targets_version}}},
               {"checks", checks}};
   if (!r.product_version.empty()) out["product_version"] = r.product_version;
+  if (!r.warnings.empty()) out["warnings"] = r.warnings;
   if (r.error) out["reason"] = {{"class", errc_name(r.error->code)}, {"message", r.error->message}};
   std::printf("%s", pretty_json(out).c_str());
 }
@@ -59,6 +70,9 @@ void print_json(const cocoon::verify::UpdateReport& r, int code) {
 int update_command(const UpdateArgs& a) {
   if (!a.download.empty() && a.target.empty()) {
     return report("cocoon-verify", make_error(Errc::invalid_input, "--download needs --target"));
+  }
+  if (!a.witnesses.empty() && a.log.empty()) {
+    return report("cocoon-verify", make_error(Errc::invalid_input, "--witness needs --log"));
   }
   cocoon::verify::HttpLimits limits;
   limits.stall_seconds = a.stall_seconds;
@@ -75,6 +89,11 @@ int update_command(const UpdateArgs& a) {
   if (!a.target.empty()) options.target = a.target;
   if (!a.download.empty()) options.download = a.download;
   options.now = now_unix();
+  options.require_rebuilds = a.require_rebuilds;
+  auto log = open_log(a.log);
+  if (!log.ok()) return report("cocoon-verify", log.error());
+  options.rebuild_log = log->get();
+  options.rebuild_cosigner = witness_cosigner(a.witnesses, a.stall_seconds);
   cocoon::verify::UpdateReport r = cocoon::verify::run_update(**fetcher, options);
   int code = r.accepted() ? kExitOk : exit_code_for(r.error->code);
   if (a.json) {
@@ -105,6 +124,15 @@ void add_update_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--stall-timeout", args->stall_seconds,
                   "seconds without data before a mirror counts as stalled")
       ->check(CLI::Range(1, 3600));
+  cmd->add_option("--require-rebuilds", args->require_rebuilds,
+                  "also require this many builders of the root to have logged \"reproduced\" for the release "
+                  "after it (docs/node-operators.md; default 0: off)")
+      ->check(CLI::Range(0, 1000));
+  cmd->add_option("--log", args->log,
+                  "the transparency log to read rebuild verdicts from: an http(s) URL or a directory");
+  cmd->add_option(
+      "--witness", args->witnesses,
+      "a witness URL asked to cosign the log's checkpoint read for --require-rebuilds (repeatable)");
   cmd->add_flag("--json", args->json, "print the verdict and every check as JSON");
   cmd->callback([args, &exit_code] { exit_code = update_command(*args); });
 }
