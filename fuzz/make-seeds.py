@@ -270,6 +270,41 @@ def attestations(targets_bytes):
     put("json", "targets.json", targets_bytes)
 
 
+def rebuild_entries():
+    # Signed with the key fuzz_rebuild_entries.cpp trusts (seed sha256("rebuild")), so opening is reached.
+    sk, pk = keypair("rebuild")
+    recipe = (ROOT / "manifests/sample-node.json").read_bytes()
+    doc = json.loads(recipe)
+    candidate = {"_type": "cocoon.release-candidate/v1", "product": doc["name"], "version": doc["version"],
+                 "recipe_sha256": hashlib.sha256(recipe).hexdigest(), "source": doc["source"],
+                 "recipe": base64.b64encode(recipe).decode(), "created": "2026-12-05T08:00:00Z"}
+    sha = lambda t: hashlib.sha256(t.encode()).hexdigest()
+    base = {"_type": "cocoon.rebuild-verdict/v1", "product": doc["name"], "version": doc["version"],
+            "recipe_sha256": candidate["recipe_sha256"], "source_commit": doc["source"]["commit"],
+            "builder": "builder-a", "finished": "2026-12-05T08:03:10Z"}
+    reproduced = dict(base, verdict="reproduced",
+                      subject={"kind": "release", "log_index": 41, "entry_sha256": sha("targets"), "targets_version": 3},
+                      artifacts=[{"name": "sample-node.tar.zst", "sha256": sha("tar"), "expected_sha256": sha("tar")}],
+                      measurement={"predicted": {"mrtd": sha("mrtd")}, "matches_release": True})
+    mismatch = dict(base, verdict="mismatch", first_difference="sample-node: .text differs at offset 0x1040",
+                    subject={"kind": "candidate", "log_index": 40, "entry_sha256": sha("candidate")},
+                    artifacts=[{"name": "sample-node", "sha256": sha("a"), "expected_sha256": sha("b")}])
+    failure = dict(base, verdict="build-failure", failure="step compile exited with status 2",
+                   subject={"kind": "release", "log_index": 41, "entry_sha256": sha("targets"), "targets_version": 3},
+                   artifacts=[{"name": "sample-node", "sha256": "", "expected_sha256": sha("b")}])
+    kinds = [("candidate", "application/vnd.cocoon.release-candidate.v1+json", candidate),
+             ("verdict-reproduced", "application/vnd.cocoon.rebuild-verdict.v1+json", reproduced),
+             ("verdict-mismatch", "application/vnd.cocoon.rebuild-verdict.v1+json", mismatch),
+             ("verdict-failure", "application/vnd.cocoon.rebuild-verdict.v1+json", failure)]
+    for name, ptype, value in kinds:
+        payload = canon(value)
+        pae = b"DSSEv1 %d %s %d %s" % (len(ptype), ptype.encode(), len(payload), payload)
+        env = {"payloadType": ptype, "payload": base64.b64encode(payload).decode(),
+               "signatures": [{"keyid": keyid(pk), "sig": base64.b64encode(sk.sign(pae)).decode()}]}
+        put("rebuild_entries", name + ".payload.json", payload)
+        put("rebuild_entries", name + ".entry.json", canon(env))
+
+
 def keys():
     for p in sorted((ROOT / "keys/demo").glob("*.pub"))[:3]:
         put("key_file", p.name, p.read_bytes())
@@ -371,6 +406,7 @@ def main():
     archives()
     recipes()
     attestations(targets_bytes)
+    rebuild_entries()
     keys()
     frost()
     json_extras()
