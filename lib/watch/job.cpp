@@ -71,6 +71,33 @@ std::string one_line(std::string text, std::size_t cap = 400) {
   return text;
 }
 
+// One line from a diff report: its first change with the facts diff found and where the bytes part.
+// Example: "size 15960 -> 15880, sha256 5317.. -> 0cc0.., first difference at byte 24".
+std::string diff_summary(const attest::DiffReport& report) {
+  std::string out;
+  if (!report.added.empty())
+    out += std::to_string(report.added.size()) + " only in the rebuild (" + report.added[0] + ")";
+  if (!report.removed.empty())
+    out += std::string(out.empty() ? "" : "; ") + std::to_string(report.removed.size()) +
+           " only in the release (" + report.removed[0] + ")";
+  if (!report.changed.empty()) {
+    const attest::EntryChange* c = &report.changed[0];
+    std::string where = c->path;
+    // An archive inside a directory: its first changed member says more than the archive's digest.
+    while (!c->nested.empty() && !c->nested[0].changed.empty()) {
+      c = &c->nested[0].changed[0];
+      where += (where.empty() ? "" : " > ") + c->path;
+    }
+    std::string facts;
+    for (const auto& f : c->facts) facts += (facts.empty() ? "" : ", ") + f;
+    if (c->first_difference)
+      facts += (facts.empty() ? "" : ", ") + std::string("first difference at byte ") +
+               std::to_string(*c->first_difference);
+    out += std::string(out.empty() ? "" : "; ") + (where.empty() ? "" : where + ": ") + facts;
+  }
+  return out.empty() ? "the diff finds no difference in the contents" : out;
+}
+
 std::string short_hex(const std::string& h) {
   return h.size() > 16 ? h.substr(0, 16) : h;
 }
@@ -183,6 +210,12 @@ JobResult run_job(const Job& job, ByteView recipe_bytes, const crypto::SecretKey
   std::map<std::string, std::string> produced;
   for (const auto& a : built->artifacts) produced[a.name] = a.sha256;
 
+  // Keep this build's output (artifacts and attestation) as the job's out/, then judge it there.
+  const fs::path out = dir / "out";
+  fs::remove_all(out, ec);
+  fs::rename(opts.out_dir, out, ec);
+  if (ec) return retry("cannot keep the output in " + out.string() + ": " + ec.message());
+
   if (job.kind == JobKind::candidate) {
     r.kind = JobResult::Kind::attested;
     r.detail = std::to_string(produced.size()) + " artifact(s) attested";
@@ -216,16 +249,13 @@ JobResult run_job(const Job& job, ByteView recipe_bytes, const crypto::SecretKey
         summary = first_bad + ": sha256 " + short_hex(expected) + "... published, " + short_hex(it->second) +
                   "... rebuilt";
         if (auto published = published_file(s, job, first_bad, expected, work)) {
-          auto report = attest::diff_paths(*published, opts.out_dir / first_bad);
+          auto report = attest::diff_paths(*published, out / first_bad);
           if (report.ok()) {
-            std::vector<std::string> lines = attest::format_diff_report(*report);
             std::string text;
-            for (const auto& l : lines) text += l + "\n";
+            for (const auto& l : attest::format_diff_report(*report)) text += l + "\n";
             if (text.size() > s.max_diff_bytes) text = text.substr(0, s.max_diff_bytes) + "[... cut ...]\n";
             (void)write_file_atomic(dir / "diff.txt", text);
-            std::string brief;
-            for (std::size_t i = 0; i < lines.size() && i < 3; ++i) brief += (i ? "; " : "") + lines[i];
-            if (!brief.empty()) summary = first_bad + ": " + brief;
+            summary = first_bad + ": " + diff_summary(*report);
           }
         }
       }
@@ -246,9 +276,6 @@ JobResult run_job(const Job& job, ByteView recipe_bytes, const crypto::SecretKey
     r.entries.push_back({0, job.id, "verdict", std::move(*signed_verdict)});
   }
 
-  // Keep this build's output (artifacts and attestation) as the job's out/.
-  fs::remove_all(dir / "out", ec);
-  fs::rename(opts.out_dir, dir / "out", ec);
   fs::remove_all(work, ec);
   return r;
 }
