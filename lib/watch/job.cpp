@@ -184,6 +184,8 @@ JobResult run_job(const Job& job, ByteView recipe_bytes, const crypto::SecretKey
   opts.out_dir = work / ("out-" + std::to_string(job.attempts));
   opts.cache_dir = s.cache_dir;
   opts.work_root = s.work_root;
+  if (auto mirror = s.sources.find(recipe->source_url); mirror != s.sources.end())
+    opts.source_override = mirror->second;
   opts.variation = s.variation;
   opts.on_progress = on_progress;
   opts.before_commit = [&](const build::BuildResult& staged) -> Status {

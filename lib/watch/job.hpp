@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,12 +30,14 @@ namespace cocoon::watch {
 
 struct BuildSettings {
   std::filesystem::path state_dir;
-  std::filesystem::path cache_dir;          // empty: source::default_cache_dir()
-  std::filesystem::path work_root;          // empty: $TMPDIR
-  build::Variation variation;               // normally the defaults: the environment is normalised anyway
-  std::string repo;                         // TUF repository (directory or URL) to fetch published files from
-  std::string builder_name;                 // the attestation's display name
-  std::uint64_t max_log_bytes = 256 << 10;  // per kept step log (its end is kept)
+  std::filesystem::path cache_dir;  // empty: source::default_cache_dir()
+  std::filesystem::path work_root;  // empty: $TMPDIR
+  build::Variation variation;       // normally the defaults: the environment is normalised anyway
+  std::string repo;                 // TUF repository (directory or URL) to fetch published files from
+  // A recipe's source URL -> where to fetch it instead (a mirror or local clone; the commit is the same).
+  std::map<std::string, std::string> sources;
+  std::string builder_name;                  // the attestation's display name
+  std::uint64_t max_log_bytes = 256 << 10;   // per kept step log (its end is kept)
   std::uint64_t max_diff_bytes = 256 << 10;  // diff.txt
   long timeout_seconds = 30;
 };

@@ -40,6 +40,8 @@ const std::string kSignTool = COCOON_BINARY_DIR "/tools/cocoon-sign/cocoon-sign"
 const std::string kLogTool = COCOON_BINARY_DIR "/tools/cocoon-log/cocoon-log";
 const std::string kMakeRepo = COCOON_SOURCE_DIR "/tests/fixtures/make-repo.sh";
 const std::string kLogOrigin = "log.watch.test";
+// What the recipes name as their source; the daemons fetch it from the test's repository (--source).
+const std::string kSourceUrl = "https://fixtures.cocoon-release.invalid/watch-source.git";
 
 // Waits for `done` with a generous upper bound: a guard against a hang, never a timing assertion.
 bool wait_for(const std::function<bool()>& done, int max_seconds = 600) {
@@ -131,7 +133,7 @@ struct World {
     Json r{{"schema", "cocoon-recipe/v1"},
            {"name", product},
            {"version", version},
-           {"source", {{"url", at("source-repo").string()}, {"commit", commit}}},
+           {"source", {{"url", kSourceUrl}, {"commit", commit}}},
            {"steps", Json::array({Json{{"name", "compile"},
                                        {"run", Json::array({"cc", "-O2", "-o", product, source_file})}}})},
            {"artifacts", Json::array({Json{{"name", product}, {"file", product}}})}};
@@ -145,7 +147,7 @@ struct World {
     Bytes bytes = recipe(product, version, source_file);
     rebuild::Candidate c;
     c.labels = {product, version, crypto::sha256_hex(bytes), commit};
-    c.source_url = at("source-repo").string();
+    c.source_url = kSourceUrl;
     c.recipe = bytes;
     c.created = format_rfc3339(now_unix());
     auto entry = rebuild::sign_candidate(c, signer);
@@ -294,7 +296,8 @@ TEST_CASE(
                                   "--interval",  "0.3",
                                   "--repo",      w.at("repo").string(),
                                   "--cache",     w.at("cache-" + b.name).string(),
-                                  "--work-root", w.at("work-" + b.name).string()};
+                                  "--work-root", w.at("work-" + b.name).string(),
+                                  "--source",    kSourceUrl + "=" + w.at("source-repo").string()};
     fs::create_directories(w.at("work-" + b.name));
     return std::make_unique<cocoon::test::DaemonProcess>(
         argv, std::vector<std::pair<std::string, std::string>>{{"TZ", b.tz}, {"PATH", b.extra_path + path}},
@@ -366,6 +369,16 @@ TEST_CASE(
     CHECK(v[0].outcome == rebuild::Outcome::build_failure);
     CHECK(v[0].subject.kind == rebuild::VerdictSubject::Kind::candidate);
   }
+
+  // Without a witness the log's checkpoint cannot meet the root's quorum: nothing is read or built, and
+  // --max-log-failures ends the retries with the network exit code.
+  auto unwitnessed =
+      w.sh(kBuildTool + " watch --once --max-log-failures 2 --interval 0.2 --root root.json --log " +
+           log_url + " --key b1.key --state state-unwitnessed --submit drop");
+  INFO(unwitnessed.output);
+  CHECK(unwitnessed.exit_code == 11);
+  CHECK(unwitnessed.output.find("the quorum is 1") != std::string::npos);
+  CHECK(jobs_of(w.at("state-unwitnessed")).empty());
 
   // The maintainers propose hello 1.0.0 from what b1..b3 attested (their daemons kept the outputs).
   fs::create_directories(w.at("att"));

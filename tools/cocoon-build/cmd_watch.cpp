@@ -29,7 +29,7 @@ constexpr const char* kTool = "cocoon-build";
 
 struct WatchArgs {
   std::string root, log, key, state, repo, submit = "log", cache, work_root, recipes, name;
-  std::vector<std::string> witnesses;
+  std::vector<std::string> witnesses, sources;
   double interval = 60, max_backoff = 900;
   unsigned jobs = 1, max_log_failures = 0;
   int max_attempts = 5;
@@ -110,6 +110,13 @@ int watch(const WatchArgs& a) {
   c.build.cache_dir = a.cache;
   c.build.work_root = a.work_root;
   c.build.repo = a.repo;
+  for (const auto& m : a.sources) {
+    auto eq = m.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == m.size())
+      return report(kTool,
+                    make_error(Errc::invalid_input, "--source wants URL=PATH_OR_URL, not '" + m + "'"));
+    c.build.sources[m.substr(0, eq)] = m.substr(eq + 1);
+  }
   c.build.builder_name = a.name;
   c.build.timeout_seconds = a.timeout;
   c.recipes_dir = a.recipes;
@@ -204,6 +211,9 @@ void add_watch_command(CLI::App& app, int& exit_code) {
                   "Where attestations go: log (POST /add, the default), a directory or a URL");
   cmd->add_option("--interval", a->interval, "Seconds between polls of the log (default 60)");
   cmd->add_option("--jobs", a->jobs, "Builds run at the same time (default 1)");
+  cmd->add_option(
+      "--source", a->sources,
+      "URL=PATH_OR_URL: fetch a recipe's source URL from a mirror instead (same commit; repeatable)");
   cmd->add_option("--cache", a->cache, "Git cache directory (default: $XDG_CACHE_HOME/cocoon-release/git)");
   cmd->add_option("--work-root", a->work_root, "Where to create work trees (default: $TMPDIR)");
   cmd->add_option("--recipes", a->recipes,
