@@ -118,6 +118,29 @@ Result<tlog::Note> log_signed_only(const std::string& checkpoint, const tlog::No
 
 }  // namespace
 
+Result<AppendedEntries> append_entries(const LogDestination& log, const tlog::NoteVerifier& log_key,
+                                       std::string_view origin, const std::vector<LoggedEntry>& entries) {
+  if (entries.empty()) return make_error(Errc::invalid_input, "nothing to log");
+  if (log.signer && tlog::format_verifier_key(log.signer->verifier()) != tlog::format_verifier_key(log_key))
+    return make_error(Errc::crypto, "the log key given is not the log key the root names (" +
+                                        tlog::format_verifier_key(log_key) + ")");
+  Appended appended;
+  if (is_url(log.location)) {
+    COCOON_ASSIGN(appended, append_over_http(log, entries, log_key));
+  } else {
+    COCOON_ASSIGN(appended, append_in_directory(log, entries));
+  }
+  AppendedEntries out;
+  COCOON_ASSIGN(out.checkpoint, tlog::open_checkpoint(appended.checkpoint, log_key, origin));
+  for (std::uint64_t index : appended.indexes)
+    if (index >= out.checkpoint.checkpoint.size)
+      return make_error(Errc::log_inconsistent, "the log answered index " + std::to_string(index) +
+                                                    " with a checkpoint of size " +
+                                                    std::to_string(out.checkpoint.checkpoint.size));
+  out.indexes = std::move(appended.indexes);
+  return out;
+}
+
 Result<LoggedRelease> log_release(const LogDestination& log, const release::CocoonPolicy& policy,
                                   const std::vector<LoggedEntry>& entries,
                                   const std::vector<tlog::WitnessEndpoint>& witnesses,

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
@@ -57,6 +58,21 @@ Result<LoggedRelease> log_release(const LogDestination& log, const release::Coco
                                   const std::vector<LoggedEntry>& entries,
                                   const std::vector<tlog::WitnessEndpoint>& witnesses,
                                   const std::vector<tlog::Checkpoint>& earlier);
+
+// What append_entries did: the index of each entry (in order; an entry already in the log keeps its
+// first index) and a checkpoint covering them all, signed by the log key.
+struct AppendedEntries {
+  std::vector<std::uint64_t> indexes;
+  tlog::VerifiedCheckpoint checkpoint;
+};
+
+// Appends entries that need no witnesses and no bundle (a release candidate, a rebuild verdict), the
+// way log_release does: as the directory's writer (log.signer required, and it must be `log_key`) or
+// through POST /add of a log server. The checkpoint is checked against `log_key` and `origin`.
+// Errors: crypto (the signer is not log_key), log_inconsistent (an index beyond the checkpoint),
+// signature (checkpoint), network, io, invalid_input (the server refused the entry).
+Result<AppendedEntries> append_entries(const LogDestination& log, const tlog::NoteVerifier& log_key,
+                                       std::string_view origin, const std::vector<LoggedEntry>& entries);
 
 // The checkpoints of the releases already published in `repo` (its log/*.targets.bundle.json), sorted
 // by size, one per size. A bundle that cannot be read is an error: nodes that accepted it would be

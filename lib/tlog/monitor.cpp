@@ -123,7 +123,9 @@ std::string describe_statement(const Json& st) {
 
 }  // namespace
 
-std::string describe_entry(ByteView entry) {
+std::string describe_entry(ByteView entry, const EntryDescriber& extra) {
+  if (extra)
+    if (auto described = extra(entry)) return *described;
   auto j = parse_json(to_string(entry));
   if (j.ok() && j->is_object()) {
     const Json& d = *j;

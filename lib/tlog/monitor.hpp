@@ -4,6 +4,8 @@
 // that rewrote or dropped anything the monitor saw cannot produce a matching root.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,9 +45,15 @@ struct MonitorUpdate {
 // (smaller tree), log_inconsistent (roots or proofs do not match), signature (checkpoint), network/io.
 Result<MonitorUpdate> monitor_step(LogClient& client, const MonitorState* previous);
 
-// A one-line description of an entry for people: TUF metadata ("tuf targets version 3"), in-toto
-// statements and DSSE envelopes ("attestation <subject> <predicate type>"), otherwise its size and hash.
-// Strings taken from the entry are escaped with printable(): the line is safe to print.
-std::string describe_entry(ByteView entry);
+// Describes the entry kinds a module above tlog knows (e.g. lib/rebuild's candidates and verdicts), or
+// returns nullopt to leave the entry to describe_entry. tlog must not depend on those modules, so the
+// tool that runs the monitor passes the describer in. It escapes what it quotes from the entry.
+using EntryDescriber = std::function<std::optional<std::string>(ByteView entry)>;
+
+// A one-line description of an entry for people: first what `extra` (when set) says, then TUF metadata
+// ("tuf targets version 3"), in-toto statements and DSSE envelopes ("attestation <subject> <predicate
+// type>"), otherwise its size and hash. Strings taken from the entry are escaped with printable(): the
+// line is safe to print.
+std::string describe_entry(ByteView entry, const EntryDescriber& extra = {});
 
 }  // namespace cocoon::tlog

@@ -97,3 +97,16 @@ TEST_CASE("monitor: entry descriptions") {
   CHECK(describe_entry(as_bytes(dsse)) == "attestation cocoon-1.2.tar.zst https://slsa.dev/provenance/v1");
   CHECK(describe_entry(as_bytes("abc")).starts_with("entry 3 bytes sha256:ba7816bf8f01cfea"));
 }
+
+TEST_CASE("monitor: a describer from above tlog is asked first") {
+  std::string dsse = R"({"payloadType":"application/x-other","payload":"e30=","signatures":[]})";
+  EntryDescriber other = [](ByteView entry) -> std::optional<std::string> {
+    if (to_string(entry).find("application/x-other") == std::string::npos) return std::nullopt;
+    return "other kind";
+  };
+  CHECK(describe_entry(as_bytes(dsse)) == "dsse application/x-other");
+  CHECK(describe_entry(as_bytes(dsse), other) == "other kind");
+  // An entry the describer does not know falls through to tlog's own descriptions.
+  CHECK(describe_entry(as_bytes(R"({"signed":{"_type":"targets","version":3},"signatures":[]})"), other) ==
+        "tuf targets version 3");
+}

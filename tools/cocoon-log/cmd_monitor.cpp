@@ -1,7 +1,8 @@
 // cocoon-log monitor --dir|--url SRC --state FILE [--log-vkey K] [--json]
 // Prints one line per entry appended since the last run and exits non-zero on any inconsistency
 // (the state file is then left untouched). The first run pins the log key: --log-vkey, else the
-// log's own log.pub (trust on first use, see docs/log.md).
+// log's own log.pub (trust on first use, see docs/log.md). Candidate and verdict entries (lib/rebuild)
+// are described by lib/rebuild, passed in so that tlog does not depend on it.
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "common/exit_codes.hpp"
 #include "common/renamed_option.hpp"
 #include "core/escape.hpp"
+#include "rebuild/describe.hpp"
 #include "tlog/log_writer.hpp"
 #include "tlog/monitor.hpp"
 
@@ -64,8 +66,8 @@ void add_monitor_command(CLI::App& app, int& exit_code) {
       if (auto st = tlog::save_monitor_state(args->state, up->next); !st) return fail(st.error());
       Json entries = Json::array();
       for (std::size_t i = 0; i < up->entries.size(); ++i)
-        entries.push_back(
-            {{"index", up->first_index + i}, {"description", tlog::describe_entry(up->entries[i])}});
+        entries.push_back({{"index", up->first_index + i},
+                           {"description", tlog::describe_entry(up->entries[i], rebuild::describe_entry)}});
       doc["verdict"] = "CONSISTENT";
       doc["exit_code"] = kExitOk;
       doc["old_size"] = up->old_size;
@@ -76,7 +78,7 @@ void add_monitor_command(CLI::App& app, int& exit_code) {
     }
     for (std::size_t i = 0; i < up->entries.size(); ++i)
       std::printf("%llu %s\n", static_cast<unsigned long long>(up->first_index + i),
-                  printable(tlog::describe_entry(up->entries[i])).c_str());
+                  printable(tlog::describe_entry(up->entries[i], rebuild::describe_entry)).c_str());
     if (auto st = tlog::save_monitor_state(args->state, up->next); !st) return fail(st.error());
     std::printf("checked %s: size %llu -> %llu, consistent\n", printable(key->name).c_str(),
                 static_cast<unsigned long long>(up->old_size),

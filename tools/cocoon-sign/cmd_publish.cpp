@@ -3,7 +3,10 @@
 // For a root with a Cocoon policy, a targets draft is published only as a node operator would accept
 // it: every target backed by the builder threshold (the cited attestations are laid out beside the
 // metadata), the targets and those attestations logged, the checkpoint cosigned by the witness quorum.
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,6 +19,7 @@
 #include "core/file_io.hpp"
 #include "core/json.hpp"
 #include "crypto/hash.hpp"
+#include "publish/log_attestations.hpp"
 #include "publish/log_publish.hpp"
 #include "release/draft.hpp"
 #include "release/products.hpp"
@@ -30,7 +34,8 @@ namespace cocoon::tools::sign {
 namespace {
 
 struct PublishArgs {
-  std::string draft, repo, artifacts, log, attestations;
+  std::string draft, repo, artifacts, log, attestations, attestations_log;
+  std::uint64_t since = 0;
   SecretOption online_key{"online-key", "online key"};
   SecretOption log_key{"log-key", "log key"};
   std::vector<std::string> witnesses;
@@ -98,15 +103,38 @@ Json report_json(const PublishReport& r) {
 // each target is backed by the builder threshold — the very check cocoon-verify makes. Files the
 // repository already publishes (the attestations of products carried forward) are read from there
 // and not returned: they are neither written nor logged again.
+// With --attestations-log, an attestation found in neither place is looked up among the log's
+// attestations of the target's labels (what `propose --attestations-log` counted), once per release.
 Result<std::vector<release::AttestationFile>> cited_files(const release::CocoonPolicy& policy,
                                                           const release::Targets& targets,
-                                                          const std::string& dir, const std::string& repo,
-                                                          PublishReport& report) {
-  if (dir.empty())
-    return make_error(Errc::invalid_input, "the root has a builder policy: give --attestations DIR");
-  COCOON_ASSIGN(auto files, release::read_attestation_dir(dir));
+                                                          const PublishArgs& a, PublishReport& report) {
+  const std::string& dir = a.attestations;
+  const std::string& repo = a.repo;
+  if (dir.empty() && a.attestations_log.empty())
+    return make_error(
+        Errc::invalid_input,
+        "the root has a builder policy: give --attestations DIR or --attestations-log DIR_OR_URL");
+  std::vector<release::AttestationFile> files;
+  if (!dir.empty()) {
+    COCOON_ASSIGN(files, release::read_attestation_dir(dir));
+  }
   std::map<std::string, const release::AttestationFile*> by_hash;
   for (const auto& f : files) by_hash[crypto::sha256_hex(f.bytes)] = &f;
+  // Collections from the log, kept alive for by_hash's pointers; one per release (labels).
+  std::list<publish::LogAttestations> from_log;
+  std::vector<attest::ReleaseLabels> collected_labels;
+  auto collect_from_log = [&](const std::string& path, const release::TargetFile& info) -> Status {
+    if (a.attestations_log.empty()) return Ok{};
+    COCOON_ASSIGN(attest::ReleaseLabels labels, release::target_labels(path, info));
+    if (std::find(collected_labels.begin(), collected_labels.end(), labels) != collected_labels.end())
+      return Ok{};
+    collected_labels.push_back(labels);
+    COCOON_ASSIGN(publish::LogAttestations got,
+                  publish::attestations_from_log(a.attestations_log, a.timeout, policy, labels, a.since));
+    from_log.push_back(std::move(got));
+    for (const auto& f : from_log.back().files) by_hash.emplace(crypto::sha256_hex(f.bytes), &f);
+    return Ok{};
+  };
   std::vector<release::AttestationFile> chosen;
   std::map<std::string, bool> taken;
   for (const auto& [path, info] : targets.targets) {
@@ -114,6 +142,11 @@ Result<std::vector<release::AttestationFile>> cited_files(const release::CocoonP
     std::vector<verify::CitedAttestation> found;
     for (const auto& digest : cited) {
       auto it = by_hash.find(digest);
+      if (it == by_hash.end() &&
+          !std::filesystem::exists(release::RepositoryPaths(repo).attestations / (digest + ".json"))) {
+        COCOON_TRY(collect_from_log(path, info));
+        it = by_hash.find(digest);
+      }
       if (it == by_hash.end()) {
         auto published = read_file(release::RepositoryPaths(repo).attestations / (digest + ".json"),
                                    verify::kMaxAttestationBytes);
@@ -121,8 +154,10 @@ Result<std::vector<release::AttestationFile>> cited_files(const release::CocoonP
           found.push_back({digest, std::move(*published)});
           continue;
         }
+        std::string where = dir.empty() ? std::string() : dir + ", ";
+        if (!a.attestations_log.empty()) where += "the log's attestations of this release, ";
         return make_error(Errc::not_found, "target " + path + " cites attestation " + digest +
-                                               ", which is neither in " + dir + " nor published in " + repo);
+                                               ", which is neither in " + where + "nor published in " + repo);
       }
       found.push_back({digest, it->second->bytes});
       if (!taken[digest]) chosen.push_back(*it->second);
@@ -183,7 +218,7 @@ Result<PublishReport> publish(const PublishArgs& a) {
       COCOON_ASSIGN(auto changes, release::product_changes(*state.targets, targets));
       for (const auto& c : changes) report.product_changes.push_back(release::describe_change(c));
     }
-    COCOON_ASSIGN(attestations, cited_files(*policy, targets, a.attestations, a.repo, report));
+    COCOON_ASSIGN(attestations, cited_files(*policy, targets, a, report));
     for (const auto& f : attestations) attestation_bytes.push_back(f.bytes);
     publish::LogDestination dest;
     dest.location = a.log;
@@ -232,6 +267,10 @@ void add_publish_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--witness", args->witnesses, "a witness URL (C2SP tlog-witness; repeatable)");
   cmd->add_option("--attestations", args->attestations,
                   "directory of builder attestations (*.json); the ones the targets cite are published");
+  cmd->add_option(
+      "--attestations-log", args->attestations_log,
+      "look up cited attestations in the root's log (directory or URL), as propose collected them");
+  cmd->add_option("--since", args->since, "with --attestations-log: the first log index to read");
   cmd->add_option("--timeout", args->timeout, "seconds allowed for each log or witness request")
       ->check(CLI::Range(1, 600));
   cmd->add_option("--snapshot-days", args->snapshot_days, "days until the snapshot expires")

@@ -25,5 +25,7 @@ void add_status_command(CLI::App& app, int& exit_code);
 void add_merge_command(CLI::App& app, int& exit_code);
 void add_publish_command(CLI::App& app, int& exit_code);
 void add_timestamp_command(CLI::App& app, int& exit_code);
+// Release candidates in the log (cmd_candidate.cpp, issue 16).
+void add_candidate_command(CLI::App& app, int& exit_code);
 
 }  // namespace cocoon::tools::sign

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   cocoon::tools::sign::add_frost_command(app, exit_code);
   cocoon::tools::sign::add_root_command(app, exit_code);
+  cocoon::tools::sign::add_candidate_command(app, exit_code);
   cocoon::tools::sign::add_propose_command(app, exit_code);
   cocoon::tools::sign::add_sign_command(app, exit_code);
   cocoon::tools::sign::add_status_command(app, exit_code);
