@@ -306,10 +306,14 @@ TEST_CASE(
   std::map<std::string, std::unique_ptr<cocoon::test::DaemonProcess>> daemons;
   for (const auto& b : builders) daemons[b.name] = start(b);
 
-  // Two maintainers announce candidates; alice also one whose build fails. Mallory (no key of the
-  // root's targets role) announces one too: no daemon builds it.
-  post(log_url, w.candidate_entry("hello", "1.0.0", "hello.c", w.key("alice")));
-  post(log_url, w.candidate_entry("tool", "1.0.0", "tool.c", w.key("bob")));
+  // Two maintainers announce candidates with cocoon-sign candidate; alice also one whose build fails.
+  // Mallory (no key of the root's targets role) announces one too: no daemon builds it.
+  w.recipe("hello", "1.0.0", "hello.c");
+  w.require_ok(
+      w.sh(kSignTool + " candidate --recipe hello.json --key alice.key --root root.json --log " + log_url));
+  w.recipe("tool", "1.0.0", "tool.c");
+  w.require_ok(
+      w.sh(kSignTool + " candidate --recipe tool.json --key bob.key --root root.json --log " + log_url));
   post(log_url, w.candidate_entry("broken", "0.0.1", "missing.c", w.key("alice")));
   post(log_url, w.candidate_entry("evil", "6.6.6", "hello.c", w.key("mallory")));
 
