@@ -12,7 +12,7 @@ namespace {
 
 // A cosignature dated further than this into the future is not counted (as lib/verify does for nodes).
 constexpr UnixSeconds kMaxCosignatureSkew = 10 * 60;
-constexpr std::uint64_t kChunk = 1024;
+constexpr std::uint64_t kChunk = 256;  // one entry bundle; at most 16 MiB of entries in memory
 
 // Asks the witnesses to cosign `note` (each proves consistency from what it saw before) and returns the
 // note with every cosignature line received, plus why each witness that did not answer failed.
