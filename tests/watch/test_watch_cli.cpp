@@ -454,6 +454,22 @@ TEST_CASE(
     for (const auto& j : jobs_of(w.at("state-" + b.name))) CHECK(j.state == watch::JobState::done);
   }
   CHECK(read_text(w.at("daemon-b1.log")).find("stopped cleanly") != std::string::npos);
+
+  // b1 loses its state: what the log holds verdicts of b1 for is not built again.
+  auto fresh = w.sh(kBuildTool + " watch --once --interval 0.2 --root root.json --log " + log_url +
+                    " --witness " + witness->url() + " --key b1.key --state state-b1-fresh --source " +
+                    kSourceUrl + "=source-repo" + " --cache cache-b1 --work-root work-b1");
+  INFO(fresh.output);
+  REQUIRE(fresh.exit_code == 0);
+  auto release = job_for(w.at("state-b1-fresh"), watch::JobKind::release, "hello");
+  auto broken = job_for(w.at("state-b1-fresh"), watch::JobKind::candidate, "broken");
+  REQUIRE(release);
+  REQUIRE(broken);
+  CHECK(release->attempts == 0);
+  CHECK(release->outcome == "reproduced");
+  CHECK(broken->attempts == 0);
+  CHECK(broken->outcome == "build-failure");
+  CHECK(w.verdicts("b1", "hello").size() == 1);
 }
 
 TEST_CASE("watch: a log that rolls back, forks or is signed by another key stops the daemon", "[watch]") {
