@@ -316,6 +316,22 @@ def rebuild_entries():
         put("rebuild_entries", name + ".entry.json", canon(env))
 
 
+def watch_entry():
+    # What a watching builder reads from the log (fuzz_watch_entry.cpp trusts the key with seed
+    # sha256("rebuild") as the targets role and as its own builder key): the rebuild entries, a targets
+    # entry that key signed (one product), and a targets entry signed by a key it does not trust.
+    for name in ("candidate", "verdict-reproduced", "verdict-failure"):
+        put("watch_entry", name + ".json", (OUT / "rebuild_entries" / (name + ".entry.json")).read_bytes())
+    sk, pk = keypair("rebuild")
+    sha = lambda t: hashlib.sha256(t.encode()).hexdigest()
+    labels = {"version": "0.1.0", "source_commit": "9" * 40, "recipe_sha256": sha("recipe")}
+    signed = {"_type": "targets", "spec_version": "1.0.31", "version": 3, "expires": "2030-01-01T00:00:00Z",
+              "targets": {"sample-node/sample-node.tar.zst": {"length": 3, "hashes": {"sha256": sha("tar")},
+                                                              "custom": {"cocoon": labels}}}}
+    put("watch_entry", "targets-trusted.json", envelope(signed, [(sk, pk)]))
+    put("watch_entry", "targets-untrusted.json", envelope(signed, [keypair("mallory")]))
+
+
 def keys():
     for p in sorted((ROOT / "keys/demo").glob("*.pub"))[:3]:
         put("key_file", p.name, p.read_bytes())
@@ -418,6 +434,7 @@ def main():
     recipes()
     attestations(targets_bytes)
     rebuild_entries()
+    watch_entry()
     keys()
     frost()
     json_extras()

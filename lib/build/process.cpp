@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,6 +70,11 @@ Result<ProcessOutcome> spawn_and_wait(const ProcessSpec& spec, int out_fd) {
     return make_error(Errc::io, std::string("cannot fork: ") + std::strerror(errno));
   }
   if (pid == 0) {
+    // A step starts with no signal blocked, whatever the calling thread blocked (the watch daemon
+    // blocks SIGTERM and SIGINT to read them from a signalfd).
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::dup2(devnull, 0);
     ::dup2(out_fd, 1);
     ::dup2(out_fd, 2);

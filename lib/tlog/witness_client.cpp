@@ -39,8 +39,11 @@ Result<std::vector<NoteSignature>> request_cosignature(const WitnessEndpoint& wi
   COCOON_ASSIGN(HttpFetcher http, HttpFetcher::create(base, witness.timeout_seconds));
 
   WitnessRequest req{0, {}, checkpoint_note};
-  // Two rounds at most: the first may only teach us the size the witness holds.
-  for (int round = 0; round < 2; ++round) {
+  // The first round may only teach us the size the witness holds. Other clients (a publisher, watching
+  // builders) feed the same witness, so the size it holds may grow, up to ours, between two rounds:
+  // asking again from the new size is safe (it only grows) and bounded.
+  constexpr int kRounds = 4;
+  for (int round = 0; round < kRounds; ++round) {
     std::string body = format_witness_request(req);
     COCOON_ASSIGN(HttpResponse resp, http.request("POST", "add-checkpoint", as_bytes(body), "text/plain"));
     switch (resp.status) {
@@ -57,7 +60,7 @@ Result<std::vector<NoteSignature>> request_cosignature(const WitnessEndpoint& wi
           return make_error(Errc::rollback, who + " has cosigned size " + std::to_string(held) +
                                                 ", larger than this checkpoint's " + std::to_string(cp.size));
         }
-        if (round == 1) {
+        if (round == kRounds - 1) {
           return make_error(Errc::log_inconsistent,
                             who + " changed its size to " + std::to_string(held) + " during the request");
         }

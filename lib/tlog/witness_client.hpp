@@ -1,7 +1,8 @@
 #pragma once
 // The log side of C2SP tlog-witness: ask a witness to cosign a checkpoint, proving consistency with the
 // size the witness last cosigned. The client does not need to remember that size: a first request with
-// "old 0" is answered 409 with the witness's size, and the request is repeated once with the proof.
+// "old 0" is answered 409 with the witness's size, and the request is repeated with the proof (a few times at
+// most when other clients move the witness meanwhile).
 //
 // Example: the witness last cosigned size 5; we hold a checkpoint of size 9. Request "old 0" -> 409
 // "5"; request "old 5" + prove(5, 9) -> 200 "— witness.example <base64>\n", returned as one

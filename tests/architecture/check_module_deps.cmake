@@ -26,6 +26,9 @@ set(allowed_publish core crypto attest release tlog)
 set(allowed_verify core crypto attest release tlog rebuild)
 # The explorer reads the log and the TUF models for people; it decides nothing a node relies on.
 set(allowed_explorer core crypto attest release tlog)
+# The builder's daemon: follows the log (tlog), reads TUF targets (release), rebuilds (build), signs
+# attestations (attest) and candidate/verdict entries (rebuild).
+set(allowed_watch core crypto build attest rebuild release tlog)
 
 cmake_minimum_required(VERSION 3.20)
 

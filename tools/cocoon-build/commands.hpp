@@ -12,5 +12,6 @@ void add_compare_command(CLI::App& app, int& exit_code);
 void add_diff_command(CLI::App& app, int& exit_code);
 void add_verify_command(CLI::App& app, int& exit_code);
 void add_measure_command(CLI::App& app, int& exit_code);
+void add_watch_command(CLI::App& app, int& exit_code);  // also watch-status
 
 }  // namespace cocoon::tools::build

@@ -17,5 +17,6 @@ int main(int argc, char** argv) {
   cocoon::tools::build::add_diff_command(app, exit_code);
   cocoon::tools::build::add_verify_command(app, exit_code);
   cocoon::tools::build::add_measure_command(app, exit_code);
+  cocoon::tools::build::add_watch_command(app, exit_code);
   return cocoon::tools::parse_and_run(app, argc, argv, exit_code);
 }
