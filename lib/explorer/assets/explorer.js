@@ -105,8 +105,13 @@
   // "<name>+<8 hex key hash>+<base64(alg || 32-byte key)>"; the key hash is the first 4 bytes of
   // SHA-256(name || "\n" || alg || key), and is recomputed here.
   async function parseVerifierKey(text) {
-    const parts = String(text).split('+');
-    if (parts.length !== 3 || !/^[0-9a-f]{8}$/.test(parts[1])) throw new Error('malformed verifier key');
+    // Split at the first two '+' only: the base64 key may itself contain '+'.
+    const s = String(text);
+    const first = s.indexOf('+');
+    const second = first < 0 ? -1 : s.indexOf('+', first + 1);
+    if (first <= 0 || second < 0) throw new Error('malformed verifier key');
+    const parts = [s.slice(0, first), s.slice(first + 1, second), s.slice(second + 1)];
+    if (!/^[0-9a-f]{8}$/.test(parts[1])) throw new Error('malformed verifier key');
     const blob = b64decode(parts[2]);
     if (blob.length !== 33) throw new Error('verifier key is not 33 bytes');
     const h = await sha256(concat(enc.encode(parts[0] + '\n'), blob));
