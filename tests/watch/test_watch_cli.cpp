@@ -5,107 +5,38 @@
 // a build. A second case shows a daemon refusing a log that rolled back, forked or changed its key.
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <set>
-#include <thread>
 
 #include "../support/service_process.hpp"
 #include "../support/shell.hpp"
-#include "attest/dsse.hpp"
-#include "attest/statement.hpp"
 #include "core/file_io.hpp"
 #include "core/time.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/key_file.hpp"
 #include "daemon_process.hpp"
 #include "rebuild/entries.hpp"
-#include "tlog/dir_fetcher.hpp"
-#include "tlog/http_client.hpp"
-#include "tlog/log_client.hpp"
 #include "tlog/log_writer.hpp"
 #include "tlog/note.hpp"
 #include "watch/state.hpp"
+#include "watch_world.hpp"
 
 using namespace cocoon;
+using namespace watch_test;
 namespace fs = std::filesystem;
 using cocoon::test::shell_quote;
 
 namespace {
 
-const std::string kBuildTool = COCOON_BINARY_DIR "/tools/cocoon-build/cocoon-build";
-const std::string kSignTool = COCOON_BINARY_DIR "/tools/cocoon-sign/cocoon-sign";
-const std::string kLogTool = COCOON_BINARY_DIR "/tools/cocoon-log/cocoon-log";
-const std::string kMakeRepo = COCOON_SOURCE_DIR "/tests/fixtures/make-repo.sh";
-const std::string kLogOrigin = "log.watch.test";
 // What the recipes name as their source; the daemons fetch it from the test's repository (--source).
 const std::string kSourceUrl = "https://fixtures.cocoon-release.invalid/watch-source.git";
 
-// Waits for `done` with a generous upper bound: a guard against a hang, never a timing assertion.
-bool wait_for(const std::function<bool()>& done, int max_seconds = 600) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(max_seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
-
-std::vector<watch::Job> jobs_of(const fs::path& state) {
-  if (!fs::exists(state / "watch.db")) return {};
-  auto s = watch::WatchState::open(state);
-  if (!s.ok()) return {};
-  auto j = s->jobs();
-  return j.ok() ? *j : std::vector<watch::Job>{};
-}
-
-std::optional<watch::Job> job_for(const fs::path& state, watch::JobKind kind, const std::string& product) {
-  for (const auto& j : jobs_of(state))
-    if (j.kind == kind && j.product == product) return j;
-  return std::nullopt;
-}
-
-bool finished(const fs::path& state, watch::JobKind kind, const std::string& product) {
-  auto j = job_for(state, kind, product);
-  return j && j->state == watch::JobState::done;
-}
-
-std::string read_text(const fs::path& p) {
-  auto t = read_text_file(p);
-  return t.ok() ? *t : std::string{};
-}
-
-struct World {
-  TempDir dir = TempDir::create("watch-cli-").value();
-  fs::path w = dir.path();
-  std::map<std::string, crypto::SecretKey> keys;
+struct World : WatchWorld {
   std::string commit;
   std::string real_cc;
 
-  fs::path at(const std::string& name) const { return w / name; }
-  std::string q(const fs::path& p) const { return shell_quote(p.string()); }
-
-  cocoon::test::CommandResult sh(const std::string& command) const {
-    return cocoon::test::run_shell("cd " + q(w) + " && " + command);
-  }
-  void require_ok(const cocoon::test::CommandResult& r) const {
-    INFO(r.output);
-    REQUIRE(r.exit_code == 0);
-  }
-
-  const crypto::SecretKey& key(const std::string& name) {
-    if (!keys.count(name)) {
-      auto k = crypto::generate_secret_key(name);
-      REQUIRE(k.ok());
-      REQUIRE(crypto::save_secret_key(at(name + ".key"), *k, std::nullopt).ok());
-      REQUIRE(
-          write_file_atomic(at(name + ".pub"), pretty_json(crypto::public_key_json(k->public_key()))).ok());
-      keys.emplace(name, std::move(*k));
-    }
-    return keys.at(name);
-  }
+  World() : WatchWorld("watch-cli-") {}
 
   // A git repository with two programs; the commit id is fixed by make-repo.sh.
   void make_source() {
@@ -166,90 +97,7 @@ struct World {
     REQUIRE(write_file_atomic(d / "cc", script, 0755).ok());
     return d;
   }
-
-  // Root v1: alice, bob, carol maintain (threshold 2), builders b1..b4 (threshold 2), the log at log/,
-  // the witness (when given) with quorum 1. Published to repo/.
-  void root(const std::string& witness_vkey) {
-    for (const char* n : {"alice", "bob", "carol", "online", "b1", "b2", "b3", "b4"}) key(n);
-    Json builders = Json::array();
-    for (const char* b : {"b1", "b2", "b3", "b4"})
-      builders.push_back(crypto::public_key_json(key(b).public_key()));
-    REQUIRE(write_file_atomic(at("builders.json"), pretty_json(builders)).ok());
-    std::string witness_args = witness_vkey.empty()
-                                   ? std::string("--witness-quorum 0 ")
-                                   : "--witness-vkey " + shell_quote(witness_vkey) + " --witness-quorum 1 ";
-    require_ok(
-        sh(kSignTool +
-           " root init --maintainer alice.pub --maintainer bob.pub --maintainer carol.pub --threshold 2 "
-           "--online-pub online.pub --builders builders.json --builder-threshold 2 --log-vkey log/log.pub " +
-           witness_args + "--out root.draft.json"));
-    require_ok(sh(kSignTool + " sign root.draft.json --key alice.key --out root.json"));
-    require_ok(sh(kSignTool + " sign root.json --key bob.key"));
-    require_ok(sh(kSignTool + " publish root.json --repo repo"));
-  }
-
-  std::optional<crypto::SecretKey> log_key;
-
-  void make_log() {
-    auto k = crypto::generate_secret_key(kLogOrigin);
-    REQUIRE(k.ok());
-    log_key = std::move(*k);
-    REQUIRE(crypto::save_secret_key(at("log.key"), *log_key, std::nullopt).ok());
-    require_ok(sh(kLogTool + " init --dir log --origin " + kLogOrigin + " --key log.key"));
-  }
-
-  std::vector<Bytes> log_entries() const {
-    auto verifier = tlog::read_log_verifier(at("log"));
-    REQUIRE(verifier.ok());
-    tlog::DirFetcher fetcher(at("log"));
-    tlog::LogClient client(fetcher, *verifier);
-    auto cp = client.checkpoint();
-    REQUIRE(cp.ok());
-    auto entries = client.entries(0, cp->checkpoint.size, cp->checkpoint.size);
-    REQUIRE(entries.ok());
-    return *entries;
-  }
-
-  // sha256 of `artifact` in each logged in-toto attestation signed by `builder`.
-  std::vector<std::string> attested(const std::string& builder, const std::string& artifact) {
-    std::vector<std::string> out;
-    std::vector<crypto::PublicKey> trusted{key(builder).public_key()};
-    for (const auto& e : log_entries()) {
-      auto doc = parse_json(to_string(e));
-      if (!doc.ok() || !doc->is_object() || !doc->contains("payloadType")) continue;
-      auto env = attest::parse_dsse_envelope(*doc);
-      if (!env.ok() || env->payload_type != attest::kInTotoPayloadType) continue;
-      bool signed_by = false;
-      for (const auto& c : attest::dsse_check_signatures(*env, trusted))
-        signed_by = signed_by || c.outcome == attest::SignatureCheck::Outcome::valid;
-      if (!signed_by) continue;
-      auto st = attest::parse_statement(env->payload);
-      if (!st.ok()) continue;
-      for (const auto& s : st->subjects)
-        if (s.name == artifact) out.push_back(s.sha256);
-    }
-    return out;
-  }
-
-  std::vector<rebuild::Verdict> verdicts(const std::string& builder, const std::string& product) {
-    std::vector<rebuild::Verdict> out;
-    for (const auto& e : log_entries()) {
-      if (rebuild::entry_type(e) != rebuild::EntryType::verdict) continue;
-      auto v = rebuild::open_verdict(e, {key(builder).public_key()});
-      if (v.ok() && v->value.labels.product == product) out.push_back(v->value);
-    }
-    return out;
-  }
 };
-
-void post(const std::string& url, const Bytes& entry) {
-  auto http = tlog::HttpFetcher::create(url);
-  REQUIRE(http.ok());
-  auto answer = http->request("POST", "add", entry);
-  REQUIRE(answer.ok());
-  INFO(to_string(answer->body));
-  REQUIRE(answer->status == 200);
-}
 
 }  // namespace
 
