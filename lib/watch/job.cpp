@@ -43,6 +43,32 @@ void keep_logs(const fs::path& out, const fs::path& dir, std::uint64_t cap) {
     if (e.is_regular_file(ec)) copy_tail(e.path(), dir / "logs" / e.path().filename(), cap);
 }
 
+// The image hashes a rebuilt measurement.json predicts (measure/measurement.cpp writes them), at most
+// kMaxVerdictImageHashes of them so that the verdict stays a small log entry. Empty when the file is
+// unreadable: the digest comparison still decides the verdict.
+constexpr std::size_t kMaxVerdictImageHashes = 64;
+Json predicted_image_hashes(const fs::path& measurement) {
+  Json out = Json::array();
+  auto text = read_text_file(measurement, 64u << 20);
+  if (!text.ok()) return out;
+  auto doc = parse_json(*text, "measurement.json");
+  if (!doc.ok() || !doc->is_object()) return out;
+  auto list = doc->find("image_hashes");
+  if (list == doc->end() || !list->is_array()) return out;
+  for (const auto& h : *list) {
+    if (out.size() == kMaxVerdictImageHashes) break;
+    auto hash = h.is_object() ? h.find("image_hash") : h.end();
+    if (hash == h.end() || !hash->is_string()) continue;
+    const std::string& value = hash->get_ref<const std::string&>();
+    if (value.size() != 64 || value.find_first_not_of("0123456789abcdef") != std::string::npos) continue;
+    Json item{{"image_hash", *hash}};
+    for (const char* label : {"host_profile", "role", "ovmf_layout"})
+      if (auto l = h.find(label); l != h.end() && l->is_string()) item[label] = *l;
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
 // The published file of a release target, for diff: from a repository directory or URL, at
 // targets/<product>/<sha256>.<name> (release/repository.hpp). Empty when it cannot be had.
 std::optional<fs::path> published_file(const BuildSettings& s, const Job& job, const std::string& name,
@@ -265,11 +291,16 @@ JobResult run_job(const Job& job, ByteView recipe_bytes, const crypto::SecretKey
       r.detail = v.first_difference;
     }
     // The recipe's predicted TDX measurements are one more artifact (build/run.cpp writes
-    // measurement.json); whether they equal the release's is one comparison away.
-    if (auto m = produced.find("measurement.json"); m != produced.end()) {
-      auto e = job.expected.find("measurement.json");
-      v.measurement = Json{{"predicted", {{"artifact", "measurement.json"}, {"sha256", m->second}}},
-                           {"matches_release", e != job.expected.end() && e->second == m->second}};
+    // measurement.json). The release's image hashes were copied by propose from the agreed
+    // measurement.json, whose digest the targets record: equal digests mean equal image hashes.
+    // A release without a measurement.json target has nothing to compare with: no measurement member.
+    auto e = job.expected.find("measurement.json");
+    if (auto m = produced.find("measurement.json"); m != produced.end() && e != job.expected.end()) {
+      v.measurement = Json{{"predicted",
+                            {{"artifact", "measurement.json"},
+                             {"sha256", m->second},
+                             {"image_hashes", predicted_image_hashes(out / "measurement.json")}}},
+                           {"matches_release", e->second == m->second}};
     }
     v.builder = s.builder_name.empty() ? key.name : s.builder_name;
     v.finished = format_rfc3339(now_unix());

@@ -34,9 +34,9 @@ struct Cast {
   crypto::SecretKey online = key("online", 10), online2 = key("online2", 11);
   crypto::SecretKey builder1 = key("builder1", 20), builder2 = key("builder2", 21),
                     builder3 = key("builder3", 22);
-  // Seed 33: the witness's verifier key has a '+' in its base64, which a parser splitting the key text at
+  // Seed 36: the witness's verifier key has a '+' in its base64, which a parser splitting the key text at
   // every '+' gets wrong (the explorer's page once did).
-  crypto::SecretKey log = key("example.org/cocoon-releases", 30), witness = key("witness.example", 33);
+  crypto::SecretKey log = key("example.org/cocoon-releases", 30), witness = key("witness.example", 36);
 };
 
 inline CocoonPolicy make_policy(const Cast& c, std::uint64_t builder_threshold = 2) {
