@@ -1,6 +1,7 @@
 #include "tlog/log_bundle.hpp"
 
 #include "tlog/hash.hpp"
+#include "tlog/proof_json.hpp"
 
 namespace cocoon::tlog {
 
@@ -8,7 +9,6 @@ namespace {
 
 constexpr const char* kWhat = "log bundle";
 // A proof is at most 64 hashes for any tree size below 2^64.
-constexpr std::size_t kMaxProofHashes = 64;
 
 Error bad(const std::string& message) {
   return make_error(Errc::invalid_input, std::string(kWhat) + ": " + message);
@@ -33,9 +33,7 @@ Result<std::uint64_t> index_member(const Json& object, const char* key) {
 Json consistency_proofs_json(const std::map<std::uint64_t, Proof>& proofs) {
   Json out = Json::array();
   for (const auto& [old_size, proof] : proofs) {
-    Json hashes = Json::array();
-    for (const auto& h : proof) hashes.push_back(hash_base64(h));
-    out.push_back(Json{{"old_size", old_size}, {"proof", hashes}});
+    out.push_back(Json{{"old_size", old_size}, {"proof", proof_to_json(proof)}});
   }
   return out;
 }
@@ -52,16 +50,10 @@ Result<std::map<std::uint64_t, Proof>> parse_consistency_proofs(const Json& doc,
     if (!item.is_object() || item.size() != 2 || !item.contains("old_size") ||
         !item["old_size"].is_number_unsigned() || !item.contains("proof") || !item["proof"].is_array())
       return fail("each \"consistency\" item is {\"old_size\": N, \"proof\": [...]}");
-    if (item["proof"].size() > kMaxProofHashes) return fail("a consistency proof has more than 64 hashes");
-    Proof proof;
-    for (const Json& h : item["proof"]) {
-      if (!h.is_string()) return fail("consistency proof hashes must be base64 strings");
-      auto hash = hash_from_base64(h.get<std::string>());
-      if (!hash.ok()) return fail("consistency proof hash: " + hash.error().message);
-      proof.push_back(*hash);
-    }
+    auto proof = proof_from_json(item["proof"], "a consistency proof");
+    if (!proof.ok()) return fail(proof.error().message);
     std::uint64_t old_size = item["old_size"].get<std::uint64_t>();
-    if (!out.emplace(old_size, std::move(proof)).second)
+    if (!out.emplace(old_size, std::move(*proof)).second)
       return fail("two consistency proofs from size " + std::to_string(old_size));
   }
   return out;
@@ -70,10 +62,10 @@ Result<std::map<std::uint64_t, Proof>> parse_consistency_proofs(const Json& doc,
 Json log_bundle_json(const LogBundle& bundle) {
   Json entries = Json::array();
   for (const auto& e : bundle.entries) {
-    Json proof = Json::array();
-    for (const auto& h : e.inclusion_proof) proof.push_back(hash_base64(h));
-    entries.push_back(
-        Json{{"kind", e.kind}, {"sha256", e.sha256}, {"index", e.index}, {"inclusion_proof", proof}});
+    entries.push_back(Json{{"kind", e.kind},
+                           {"sha256", e.sha256},
+                           {"index", e.index},
+                           {"inclusion_proof", proof_to_json(e.inclusion_proof)}});
   }
   return Json{{"origin", bundle.origin},
               {"checkpoint", bundle.checkpoint},
@@ -95,14 +87,10 @@ Result<LogBundle> parse_log_bundle(const Json& doc) {
     COCOON_ASSIGN(entry.sha256, string_member(e, "sha256"));
     COCOON_ASSIGN(entry.index, index_member(e, "index"));
     auto proof = e.find("inclusion_proof");
-    if (proof == e.end() || !proof->is_array()) return bad("\"inclusion_proof\" must be an array");
-    if (proof->size() > kMaxProofHashes) return bad("an inclusion proof has more than 64 hashes");
-    for (const Json& h : *proof) {
-      if (!h.is_string()) return bad("proof hashes must be base64 strings");
-      auto hash = hash_from_base64(h.get<std::string>());
-      if (!hash.ok()) return bad("proof hash: " + hash.error().message);
-      entry.inclusion_proof.push_back(*hash);
-    }
+    if (proof == e.end()) return bad("\"inclusion_proof\" must be an array");
+    auto hashes = proof_from_json(*proof, "an inclusion proof");
+    if (!hashes.ok()) return bad(hashes.error().message);
+    entry.inclusion_proof = std::move(*hashes);
     b.entries.push_back(std::move(entry));
   }
   COCOON_ASSIGN(b.consistency, parse_consistency_proofs(doc, kWhat));

@@ -5,6 +5,7 @@
 #include "tlog/hash.hpp"
 #include "tlog/log_bundle.hpp"
 #include "tlog/note.hpp"
+#include "tlog/proof_json.hpp"
 
 namespace cocoon::verify {
 
@@ -15,23 +16,9 @@ Error bad(const std::string& msg) {
 }
 
 Result<tlog::Proof> parse_hash_list(const Json& list, const std::string& what) {
-  if (!list.is_array()) return bad(what + " must be an array of base64 hashes");
-  // A proof is at most 64 hashes for any tree size below 2^64.
-  if (list.size() > 64) return bad(what + " has more than 64 hashes");
-  tlog::Proof proof;
-  for (const auto& h : list) {
-    if (!h.is_string()) return bad(what + " must be an array of base64 hashes");
-    auto hash = tlog::hash_from_base64(h.get<std::string>());
-    if (!hash.ok()) return bad(what + ": " + hash.error().message);
-    proof.push_back(*hash);
-  }
+  auto proof = tlog::proof_from_json(list, what);
+  if (!proof.ok()) return bad(proof.error().message);
   return proof;
-}
-
-Json hash_list(const tlog::Proof& proof) {
-  Json out = Json::array();
-  for (const auto& h : proof) out.push_back(tlog::hash_base64(h));
-  return out;
 }
 
 Error log_error(const std::string& msg) {
@@ -97,7 +84,7 @@ std::string format_log_proof(const LogProof& proof) {
   Json doc = {{"schema", kLogProofSchema},
               {"index", proof.index},
               {"checkpoint", proof.checkpoint},
-              {"inclusion", hash_list(proof.inclusion)},
+              {"inclusion", tlog::proof_to_json(proof.inclusion)},
               {"consistency", tlog::consistency_proofs_json(proof.consistency)}};
   return pretty_json(doc);
 }

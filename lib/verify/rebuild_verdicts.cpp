@@ -11,6 +11,7 @@
 #include "tlog/log_bundle.hpp"
 #include "tlog/log_client.hpp"
 #include "tlog/note.hpp"
+#include "tlog/proof_json.hpp"
 
 namespace cocoon::verify {
 
@@ -26,23 +27,9 @@ Error bad(const std::string& msg) {
 }
 
 Result<tlog::Proof> parse_hashes(const Json& list, const std::string& what) {
-  // A proof is at most 64 hashes for any tree size below 2^64.
-  if (!list.is_array() || list.size() > 64)
-    return bad(what + " must be an array of at most 64 base64 hashes");
-  tlog::Proof proof;
-  for (const auto& h : list) {
-    if (!h.is_string()) return bad(what + " must be an array of base64 hashes");
-    auto hash = tlog::hash_from_base64(h.get<std::string>());
-    if (!hash.ok()) return bad(what + ": " + hash.error().message);
-    proof.push_back(*hash);
-  }
+  auto proof = tlog::proof_from_json(list, what);
+  if (!proof.ok()) return bad(proof.error().message);
   return proof;
-}
-
-Json hashes_json(const tlog::Proof& proof) {
-  Json out = Json::array();
-  for (const auto& h : proof) out.push_back(tlog::hash_base64(h));
-  return out;
 }
 
 Status only_members(const Json& doc, std::initializer_list<const char*> allowed, const std::string& what) {
@@ -92,13 +79,14 @@ std::string artifact_difference(const std::vector<rebuild::ArtifactResult>& arti
 std::string format_rebuild_evidence(const RebuildEvidence& evidence) {
   Json verdicts = Json::array();
   for (const auto& v : evidence.verdicts) {
-    verdicts.push_back(
-        {{"index", v.index}, {"entry", base64_encode(v.entry)}, {"inclusion", hashes_json(v.inclusion)}});
+    verdicts.push_back({{"index", v.index},
+                        {"entry", base64_encode(v.entry)},
+                        {"inclusion", tlog::proof_to_json(v.inclusion)}});
   }
   Json doc = {{"schema", kRebuildEvidenceSchema},
               {"checkpoint", evidence.checkpoint},
               {"release_index", evidence.release_index},
-              {"release_inclusion", hashes_json(evidence.release_inclusion)},
+              {"release_inclusion", tlog::proof_to_json(evidence.release_inclusion)},
               {"consistency", tlog::consistency_proofs_json(evidence.consistency)},
               {"scanned_to", evidence.scanned_to},
               {"verdicts", verdicts}};

@@ -17,14 +17,7 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/cocoon-self-rebuild-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-git -C "$src" rev-parse --show-toplevel >/dev/null
-mkdir "$work/tree"
-# Files deleted in the working tree but still in the index are skipped: the tree as it is now.
-(cd "$src" && git ls-files -z --cached --others --exclude-standard) |
-  while IFS= read -r -d '' f; do
-    if [ -e "$src/$f" ] || [ -L "$src/$f" ]; then printf '%s\0' "$f"; fi
-  done | (cd "$src" && xargs -0 -r cp -P --preserve=mode --parents -t "$work/tree")
-commit=$("$src/tests/fixtures/make-repo.sh" "$work/tree" "$work/repo" | tail -n 1)
+commit=$("$src/tests/install/tree-as-repo.sh" "$src" "$work" "$work/repo")
 pinned=$(grep -o '"commit": "[0-9a-f]*"' "$src/manifests/cocoon-release.json" | cut -d'"' -f4)
 # The same replacement docs/install.md gives for pinning a release: source.commit and -DCOCOON_GIT_COMMIT.
 sed "s/$pinned/$commit/g" "$src/manifests/cocoon-release.json" >"$work/cocoon-release.json"

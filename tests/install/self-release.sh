@@ -79,13 +79,7 @@ else
   work=$(mktemp -d "${TMPDIR:-/tmp}/cocoon-self-release-XXXXXX")
   trap 'rm -rf "$work"' EXIT
 fi
-git -C "$src" rev-parse --show-toplevel >/dev/null
-mkdir "$work/tree"
-(cd "$src" && git ls-files -z --cached --others --exclude-standard) |
-  while IFS= read -r -d '' f; do
-    if [ -e "$src/$f" ] || [ -L "$src/$f" ]; then printf '%s\0' "$f"; fi
-  done | (cd "$src" && xargs -0 -r cp -P --preserve=mode --parents -t "$work/tree")
-commit=$("$src/tests/fixtures/make-repo.sh" "$work/tree" "$work/clone" | tail -n 1)
+commit=$("$src/tests/install/tree-as-repo.sh" "$src" "$work" "$work/clone")
 export GIT_AUTHOR_NAME="Cocoon Release" GIT_AUTHOR_EMAIL="release@cocoon.invalid"
 export GIT_COMMITTER_NAME="Cocoon Release" GIT_COMMITTER_EMAIL="release@cocoon.invalid"
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null

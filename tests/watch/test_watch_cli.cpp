@@ -108,16 +108,10 @@ TEST_CASE(
   World w;
   w.make_source();
   w.make_log();
-  w.key("witness.watch.test");
-  auto witness = std::make_unique<cocoon::test::ServiceProcess>(std::vector<std::string>{
-      kLogTool, "witness", "serve", "--key", w.at("witness.watch.test.key").string(), "--state",
-      w.at("witness.db").string(), "--logs", w.at("log/log.pub").string(), "--listen", "127.0.0.1:0"});
-  REQUIRE_FALSE(witness->url().empty());
-  std::string witness_vkey = witness->lines().front().substr(8);
-  auto log = std::make_unique<cocoon::test::ServiceProcess>(std::vector<std::string>{
-      kLogTool, "serve", "--dir", w.at("log").string(), "--listen", "127.0.0.1:0", "--batch-wait", "0.002"});
-  REQUIRE_FALSE(log->url().empty());
-  const std::string log_url = log->url();
+  auto services = w.start_log_services();
+  auto& witness = services.witness;
+  const std::string& witness_vkey = services.witness_vkey;
+  const std::string& log_url = services.log_url;
   w.root(witness_vkey);
 
   fs::path patched = w.cc_wrapper("patched-bin", "-O0 -Wl,--build-id=none", 0);

@@ -8,11 +8,13 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "../support/service_process.hpp"
 #include "../support/shell.hpp"
 #include "attest/dsse.hpp"
 #include "attest/statement.hpp"
@@ -131,6 +133,26 @@ struct WatchWorld {
     log_key = std::move(*k);
     REQUIRE(cocoon::crypto::save_secret_key(at("log.key"), *log_key, std::nullopt).ok());
     require_ok(sh(kLogTool + " init --dir log --origin " + kLogOrigin + " --key log.key"));
+  }
+
+  // A witness and the log server (after make_log), each a separate cocoon-log process on 127.0.0.1.
+  struct LogServices {
+    std::unique_ptr<cocoon::test::ServiceProcess> witness, log;
+    std::string witness_vkey, log_url;
+  };
+  LogServices start_log_services() {
+    LogServices s;
+    key("witness.watch.test");
+    s.witness = std::make_unique<cocoon::test::ServiceProcess>(std::vector<std::string>{
+        kLogTool, "witness", "serve", "--key", at("witness.watch.test.key").string(), "--state",
+        at("witness.db").string(), "--logs", at("log/log.pub").string(), "--listen", "127.0.0.1:0"});
+    REQUIRE_FALSE(s.witness->url().empty());
+    s.witness_vkey = s.witness->lines().front().substr(8);  // "witness <vkey>"
+    s.log = std::make_unique<cocoon::test::ServiceProcess>(std::vector<std::string>{
+        kLogTool, "serve", "--dir", at("log").string(), "--listen", "127.0.0.1:0", "--batch-wait", "0.002"});
+    REQUIRE_FALSE(s.log->url().empty());
+    s.log_url = s.log->url();
+    return s;
   }
 
   std::vector<cocoon::Bytes> log_entries() const {
